@@ -1,0 +1,176 @@
+# lguest, the literate hypervisor.
+#
+# Everything that runs is tangled out of chapters.nw and book/*.nw; this file
+# only drives the tools.  `make` builds the whole book and the hypervisor,
+# `make test` proves it, `make help` lists the rest.
+
+OUT := out
+TANGLE := tangle
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
+
+# The chapter order is written once, in chapters.nw, as \bookchapter lines.
+CHAPTERS := $(shell sed -n 's/^\\bookchapter{\([^}]*\)}.*/\1/p' chapters.nw)
+SOURCES := chapters.nw $(CHAPTERS)
+
+# Kbuild-style quiet output; V=1 shows every command.
+ifeq ($(V),1)
+Q :=
+say := @true
+else
+Q := @
+say := @printf '  %-7s %s\n'
+endif
+export V
+
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+.PHONY: all deps tangle module pdf html run test tour clean help bench
+all: tangle pdf html
+
+help:
+	@echo 'make          install what is missing, tangle, build lg.ko, PDF, HTML'
+	@echo 'make deps     install the Debian packages the book needs'
+	@echo 'make tangle   write tangle/ from the .nw sources and build lg.ko'
+	@echo 'make pdf      weave out/lguest.pdf'
+	@echo 'make html     write the HTML edition out/html/index.html'
+	@echo 'make run      boot the host in QEMU and run the demo guest'
+	@echo 'make test     run every test; the last line says N passed, N failed'
+	@echo 'make tour     print the journey, stop by stop, from the tangled C'
+	@echo 'make clean    remove tangle/ and out/'
+
+# ---------------------------------------------------------------------------
+# Dependencies: Debian packages only, installed when missing.
+
+# The host kernel: the newest linux-image-6.1.0-N-686-unsigned:i386 whose
+# headers are also in the archive.  The choice is recorded in one file.
+HOSTKERNEL_MK := $(OUT)/host-kernel.mk
+ifneq ($(filter-out clean help,$(or $(MAKECMDGOALS),all)),)
+-include $(HOSTKERNEL_MK)
+endif
+KDIR := /usr/src/linux-headers-$(KVER)
+
+PACKAGES := noweb pandoc qemu-system-x86 gcc gcc-multilib make cpio \
+	texlive-latex-recommended texlive-latex-extra \
+	texlive-fonts-recommended lmodern poppler-utils kmod
+
+deps: $(OUT)/.deps
+
+$(OUT)/.deps: Makefile $(HOSTKERNEL_MK)
+	$(say) DEPS "Debian packages and linux-image-$(KVER)"
+	$(Q)missing=; for p in $(PACKAGES) linux-image-$(KVER)-unsigned:i386 \
+		linux-headers-$(KVER):i386; do \
+		dpkg -s "$$p" >/dev/null 2>&1 || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "  APT    $$missing"; \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y \
+			--no-install-recommends $$missing >$(OUT)/apt.log 2>&1 || \
+			{ tail -20 $(OUT)/apt.log; exit 1; }; \
+	fi
+	$(Q)cp /boot/vmlinuz-$(KVER) $(OUT)/vmlinuz
+	$(Q)touch $@
+
+$(HOSTKERNEL_MK):
+	$(Q)mkdir -p $(OUT)
+	$(say) KERNEL "choosing the host kernel"
+	$(Q)if ! dpkg --print-foreign-architectures | grep -qx i386; then \
+		$(SUDO) dpkg --add-architecture i386; fi
+	$(Q)$(SUDO) apt-get update >$(OUT)/apt-update.log 2>&1 || \
+		echo "  (apt-get update reported errors; see $(OUT)/apt-update.log)"
+	$(Q)n=$$(apt-cache search --names-only \
+		'^linux-image-6\.1\.0-[0-9]+-686-unsigned$$' | \
+		sed -n 's/^linux-image-6\.1\.0-\([0-9]*\)-686-unsigned .*/\1/p' | \
+		sort -rn | while read n; do \
+		  if apt-cache show "linux-headers-6.1.0-$$n-686:i386" \
+			>/dev/null 2>&1; then echo $$n; break; fi; done); \
+	if [ -z "$$n" ]; then \
+		echo "no linux-image-6.1.0-N-686-unsigned with headers found" >&2; \
+		exit 1; fi; \
+	echo "# Written by make: the host kernel the book runs on." >$@; \
+	echo "KVER := 6.1.0-$$n-686" >>$@
+	$(Q)cat $@ | sed -n 's/^KVER := /  using  /p'
+
+# ---------------------------------------------------------------------------
+# Tangling: every root chunk is a file under tangle/.  C and assembly carry
+# #line directives pointing at the .nw; cpif leaves unchanged files alone.
+
+tangle: $(OUT)/.deps $(TANGLE)/.stamp module
+
+$(TANGLE)/.stamp: $(SOURCES) Makefile
+	$(Q)mkdir -p $(TANGLE)
+	$(Q)noroots $(SOURCES) | sed 's/^<<\[\[\(.*\)\]\]>>$$/\1/' | \
+	while read -r f; do \
+		case "$$f" in \
+		*.c|*.h|*.S) line=-L ;; \
+		*) line= ;; \
+		esac; \
+		mkdir -p "$(TANGLE)/$$(dirname "$$f")"; \
+		notangle $$line -R"[[$$f]]" $(SOURCES) >$(TANGLE)/.tmp || exit 1; \
+		if ! cmp -s $(TANGLE)/.tmp "$(TANGLE)/$$f"; then \
+			[ "$(V)" = 1 ] || printf '  %-7s %s\n' TANGLE "$(TANGLE)/$$f"; \
+			cpif "$(TANGLE)/$$f" <$(TANGLE)/.tmp; \
+		fi; \
+	done
+	$(Q)rm -f $(TANGLE)/.tmp
+	$(Q)touch $@
+
+# The Host: lg.ko, built by the kernel's own build system.
+module: $(TANGLE)/.stamp $(OUT)/.deps
+	$(Q)$(MAKE) --no-print-directory -C $(KDIR) M=$(abspath $(TANGLE)/host) \
+		$(if $(filter 1,$(V)),V=1) modules 2>&1 | \
+		{ grep -v -e '^make\[' -e 'Entering directory' \
+			-e 'Leaving directory' || true; }
+	$(Q)cmp -s $(TANGLE)/host/lg.ko $(OUT)/lg.ko || \
+		{ cp $(TANGLE)/host/lg.ko $(OUT)/lg.ko && \
+		  printf '  %-7s %s\n' COPY $(OUT)/lg.ko; }
+
+# ---------------------------------------------------------------------------
+# Weaving: the PDF with noweb's indexes and the Journey, the HTML via pandoc.
+
+pdf: $(OUT)/lguest.pdf
+
+$(OUT)/lguest.tex: $(SOURCES) $(OUT)/.deps
+	$(say) WEAVE $@
+	$(Q)noweave -delay -index -autodefs c $(SOURCES) >$@.tmp
+	$(Q)printf '%s\n' '\bookbackmatter' '\end{document}' >>$@.tmp
+	$(Q)mv $@.tmp $@
+
+$(OUT)/lguest.pdf: $(OUT)/lguest.tex $(wildcard figures/*)
+	$(say) LATEX $@
+	$(Q)cd $(OUT) && for pass in 1 2 3; do \
+		TEXINPUTS=../figures//: pdflatex -interaction=nonstopmode \
+		-halt-on-error lguest.tex >/dev/null || \
+		{ grep -A5 '^!' lguest.log; exit 1; }; \
+	done
+
+html: $(OUT)/html/index.html
+
+# noweb's own front end, which turns .nw files into its pipeline.
+NWLIB := /usr/lib/noweb
+
+$(OUT)/html/index.html: $(TANGLE)/.stamp
+	$(say) HTML $@
+	$(Q)mkdir -p $(OUT)/html
+	$(Q)$(NWLIB)/markup $(SOURCES) | awk -f $(TANGLE)/tools/nw2html.awk \
+		>$(OUT)/html/book.tex
+	$(Q)cd $(OUT)/html && pandoc -f latex -t html5 --standalone --toc \
+		--toc-depth=2 --number-sections --section-divs --tab-stop=8 \
+		--metadata title='lguest, the literate hypervisor' \
+		-o index.html book.tex
+
+# ---------------------------------------------------------------------------
+# Running and testing.
+
+run: tangle
+	$(Q)bash tests/host-rig.sh
+
+test: all
+	$(Q)bash tests/run-all.sh
+
+tour: $(TANGLE)/.stamp
+	$(Q)sh $(TANGLE)/tools/tour.sh $(TANGLE)
+
+clean:
+	$(say) CLEAN "$(TANGLE) $(OUT)"
+	$(Q)rm -rf $(TANGLE) $(OUT)

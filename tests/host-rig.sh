@@ -1,0 +1,153 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# tests/host-rig.sh: boot the host kernel in QEMU with the module and the host
+# test /init (tests/host/init.c) in an initramfs, then judge the console.
+#
+# Run from the top of the tree.  Prints "PASS host: <what>" or
+# "FAIL host: <what>: <why>" lines only, and exits non-zero if any FAIL.
+#
+# Settings (environment):
+#   OUT=out  KERNEL=$OUT/vmlinuz  MODULE=$OUT/lg.ko  MEM=256  SMP=2
+#   TIMEOUT=600 (seconds for the whole boot)
+#   EXTRA_FILES="src:/dest ..."  more files for the initramfs (a src
+#                without ":dest" lands as /<basename>)
+#   QEMU_CPU, KERNEL_ARGS (appended to the command line), CC, V=1 (echo)
+set -u
+
+OUT=${OUT:-out}
+KERNEL=${KERNEL:-$OUT/vmlinuz}
+MODULE=${MODULE:-$OUT/lg.ko}
+MEM=${MEM:-256}
+SMP=${SMP:-2}
+TIMEOUT=${TIMEOUT:-600}
+EXTRA_FILES=${EXTRA_FILES:-}
+QEMU=${QEMU:-qemu-system-i386}
+QEMU_CPU=${QEMU_CPU:-SandyBridge,-pge,-x2apic,-tsc-deadline,-syscall,-lm}
+KERNEL_ARGS=${KERNEL_ARGS:-}
+CC=${CC:-gcc}
+V=${V:-0}
+
+SRC=$(dirname "$0")/host/init.c
+TEST=$OUT/test
+RD=$TEST/rd
+LOG=$OUT/host-console.log
+APPEND="console=ttyS0 panic=-1 nokaslr nmi_watchdog=0"
+APPEND="$APPEND clearcpuid=pge,smep,smap,umip panic_on_warn=1"
+APPEND="$APPEND${KERNEL_ARGS:+ $KERNEL_ARGS}"
+
+# What the kernel says when it is unhappy.
+BAD='Oops|BUG:|WARNING:|general protection|Kernel panic|kernel BUG|Call Trace'
+
+run() {
+	[ "$V" = 1 ] && echo "  $*" >&2
+	"$@"
+}
+
+setup_fail() {
+	echo "FAIL host: setup: $*"
+	exit 1
+}
+
+for f in "$KERNEL" "$MODULE" "$SRC"; do
+	[ -r "$f" ] || setup_fail "cannot read $f"
+done
+command -v "$QEMU" >/dev/null || setup_fail "$QEMU not found"
+mkdir -p "$TEST" || setup_fail "cannot create $TEST"
+
+# The /init, rebuilt only when its source is newer.
+if [ ! -x "$TEST/init" ] || [ "$SRC" -nt "$TEST/init" ]; then
+	run "$CC" -m32 -static -O2 -Wall -Werror -o "$TEST/init" "$SRC" ||
+		setup_fail "cannot build $TEST/init from $SRC"
+fi
+
+# The initramfs.
+{ run rm -rf "$RD" && run mkdir -p "$RD"; } || setup_fail "cannot create $RD"
+run cp "$TEST/init" "$RD/init" || setup_fail "cannot copy init"
+run cp -L "$MODULE" "$RD/lg.ko" || setup_fail "cannot copy $MODULE"
+for pair in $EXTRA_FILES; do
+	src=${pair%%:*}
+	if [ "$src" = "$pair" ]; then
+		dest=/$(basename "$src")
+	else
+		dest=${pair#*:}
+	fi
+	case $dest in
+	/*) ;;
+	*) dest=/$dest ;;
+	esac
+	[ -r "$src" ] || setup_fail "EXTRA_FILES: cannot read $src"
+	{ run mkdir -p "$RD$(dirname "$dest")" &&
+		run cp -L "$src" "$RD$dest"; } ||
+		setup_fail "EXTRA_FILES: cannot copy $src to $dest"
+done
+[ "$V" = 1 ] && echo "  (cd $RD && find . | cpio -o -H newc | gzip) >$TEST/initrd.gz" >&2
+(cd "$RD" && find . -print0 | LC_ALL=C sort -z |
+	cpio --null -o -H newc -R 0:0 --quiet | gzip -1) >"$TEST/initrd.gz" ||
+	setup_fail "cannot pack $TEST/initrd.gz"
+
+# The boot.  The machine powers itself off when /init is done.
+run timeout -k 10 "$TIMEOUT" "$QEMU" -cpu "$QEMU_CPU" -smp "$SMP" -m "$MEM" \
+	-nographic -no-reboot -kernel "$KERNEL" -initrd "$TEST/initrd.gz" \
+	-append "$APPEND" </dev/null >"$LOG" 2>&1
+status=$?
+[ "$V" = 1 ] && echo "  qemu exit status $status" >&2
+
+# The judgement.
+fails=0
+passed=0
+failed=0
+done_line=
+clean=
+while IFS= read -r line || [ -n "$line" ]; do
+	line=${line//$'\r'/}
+	# Our own words cannot be trusted to be clean, the kernel's can.
+	kernel_part=${line%%HOSTTEST*}
+	if [ -z "$clean" ] && [[ $kernel_part =~ $BAD ]]; then
+		clean=$line
+	fi
+	case $line in
+	*"HOSTTESTS DONE "*)
+		done_line=${line#*HOSTTESTS DONE }
+		continue
+		;;
+	*"HOSTTEST "*)
+		rest=${line#*HOSTTEST }
+		name=${rest%% *}
+		verdict=${rest#"$name" }
+		if [ "$verdict" = ok ]; then
+			echo "PASS host: $name"
+			passed=$((passed + 1))
+		elif [ "${verdict#FAIL: }" != "$verdict" ]; then
+			echo "FAIL host: $name: ${verdict#FAIL: }"
+			failed=$((failed + 1))
+			fails=1
+		else
+			echo "FAIL host: console: garbled result: $line"
+			fails=1
+		fi
+		continue
+		;;
+	*HOSTTESTS*)
+		continue
+		;;
+	esac
+done <"$LOG"
+
+if [ -n "$clean" ]; then
+	echo "FAIL host: console: $clean"
+	fails=1
+else
+	echo "PASS host: console clean"
+fi
+
+if [ -z "$done_line" ]; then
+	echo "FAIL host: boot: no HOSTTESTS DONE line (timeout or crash), see $LOG"
+	fails=1
+elif [ "$done_line" != "$passed $failed" ]; then
+	echo "FAIL host: boot: /init counted $done_line passed/failed," \
+		"console shows $passed $failed (lines lost?), see $LOG"
+	fails=1
+fi
+
+exit $fails
