@@ -25,7 +25,8 @@ export V
 
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: all deps tangle module pdf html run test tour clean help bench
+# (tangle/ and out/ are never committed; see .gitignore)
+.PHONY: all deps tangle module programs pdf html run test tour clean help bench
 all: tangle pdf html
 
 help:
@@ -95,7 +96,7 @@ $(HOSTKERNEL_MK):
 # Tangling: every root chunk is a file under tangle/.  C and assembly carry
 # #line directives pointing at the .nw; cpif leaves unchanged files alone.
 
-tangle: $(OUT)/.deps $(TANGLE)/.stamp module
+tangle: $(OUT)/.deps $(TANGLE)/.stamp module programs
 
 $(TANGLE)/.stamp: $(SOURCES) Makefile
 	$(Q)mkdir -p $(TANGLE)
@@ -124,6 +125,12 @@ module: $(TANGLE)/.stamp $(OUT)/.deps
 	$(Q)cmp -s $(TANGLE)/host/lg.ko $(OUT)/lg.ko || \
 		{ cp $(TANGLE)/host/lg.ko $(OUT)/lg.ko && \
 		  printf '  %-7s %s\n' COPY $(OUT)/lg.ko; }
+
+# The Launcher and the Guests are ordinary i386 programs, built in a second
+# make so that the file lists below see what tangling wrote.
+programs: $(TANGLE)/.stamp
+	$(Q)$(MAKE) --no-print-directory -f tests/programs.mk OUT=$(OUT) \
+		TANGLE=$(TANGLE)
 
 # ---------------------------------------------------------------------------
 # Weaving: the PDF with noweb's indexes and the Journey, the HTML via pandoc.
@@ -163,7 +170,7 @@ $(OUT)/html/index.html: $(TANGLE)/.stamp
 # Running and testing.
 
 run: tangle
-	$(Q)bash tests/host-rig.sh
+	$(Q)DEMO=1 bash tests/host-rig.sh
 
 test: all
 	$(Q)bash tests/run-all.sh

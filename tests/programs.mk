@@ -1,0 +1,67 @@
+# Builds the i386 user programs from tangle/: the Launcher, the Guest runtime,
+# the demo Guests, and the test Guests in tests/guests/.  Included by the
+# top Makefile as a second make, so the wildcards see the tangled files.
+OUT ?= out
+TANGLE ?= tangle
+V ?= 0
+ifeq ($(V),1)
+Q :=
+say := @true
+else
+Q := @
+say := @printf '  %-7s %s\n'
+endif
+
+CC := gcc
+# The Launcher: a static program, so it runs alone in the test initramfs.
+LAUNCHER_SRC := $(wildcard $(TANGLE)/launcher/*.c)
+LAUNCHER_CFLAGS := -m32 -static -O2 -g -Wall -Werror -I$(TANGLE)/include
+
+# The Guest: freestanding i386 code at privilege level 1, linked at its
+# physical address by the book's linker script.
+GUEST_CFLAGS := -m32 -march=i686 -ffreestanding -fno-pic -fno-pie \
+	-fno-stack-protector -fno-asynchronous-unwind-tables -mno-sse \
+	-mno-mmx -mno-80387 -O2 -g -Wall -Werror \
+	-I$(TANGLE)/include -I$(TANGLE)/guest
+GUEST_LDFLAGS := -m32 -nostdlib -static -no-pie -Wl,--build-id=none \
+	-Wl,-T,$(TANGLE)/guest/guest.lds
+GUEST_RT_SRC := $(wildcard $(TANGLE)/guest/*.c $(TANGLE)/guest/*.S)
+GUEST_RT_OBJ := $(patsubst $(TANGLE)/%,$(OUT)/obj/%.o,$(GUEST_RT_SRC))
+DEMO_SRC := $(wildcard $(TANGLE)/guests/*.c)
+DEMOS := $(patsubst $(TANGLE)/guests/%.c,$(OUT)/guests/%.elf,$(DEMO_SRC))
+TEST_GUEST_SRC := $(wildcard tests/guests/*.c tests/guests/*.S)
+TEST_GUESTS := $(sort $(patsubst tests/guests/%,$(OUT)/test/guests/%,\
+	$(basename $(TEST_GUEST_SRC))))
+TEST_GUESTS := $(addsuffix .elf,$(TEST_GUESTS))
+
+all: $(if $(LAUNCHER_SRC),$(OUT)/lguest) $(DEMOS) \
+	$(if $(GUEST_RT_SRC),$(TEST_GUESTS))
+
+$(OUT)/lguest: $(LAUNCHER_SRC) $(wildcard $(TANGLE)/include/*.h)
+	$(say) CC $@
+	$(Q)$(CC) $(LAUNCHER_CFLAGS) -o $@ $(LAUNCHER_SRC)
+
+$(OUT)/obj/%.o: $(TANGLE)/% $(wildcard $(TANGLE)/include/*.h \
+		$(TANGLE)/guest/*.h)
+	$(say) CC $@
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(GUEST_CFLAGS) -c -o $@ $<
+
+$(OUT)/guest/libguest.a: $(GUEST_RT_OBJ)
+	$(say) AR $@
+	$(Q)mkdir -p $(dir $@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(OUT)/guests/%.elf: $(TANGLE)/guests/%.c $(OUT)/guest/libguest.a \
+		$(TANGLE)/guest/guest.lds
+	$(say) GUEST $@
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(GUEST_CFLAGS) $(GUEST_LDFLAGS) -o $@ $< \
+		$(OUT)/guest/libguest.a -lgcc
+
+$(OUT)/test/guests/%.elf: tests/guests/%.* $(OUT)/guest/libguest.a \
+		$(TANGLE)/guest/guest.lds
+	$(say) GUEST $@
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(GUEST_CFLAGS) -Itests/guests $(GUEST_LDFLAGS) -o $@ \
+		$(filter tests/guests/%,$^) $(OUT)/guest/libguest.a -lgcc
