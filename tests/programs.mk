@@ -36,6 +36,7 @@ TEST_GUESTS := $(addsuffix .elf,$(TEST_GUESTS))
 
 all: $(if $(LAUNCHER_SRC),$(OUT)/lguest) $(DEMOS) \
 	$(if $(GUEST_RT_SRC),$(TEST_GUESTS))
+	@:
 
 $(OUT)/lguest: $(LAUNCHER_SRC) $(wildcard $(TANGLE)/include/*.h)
 	$(say) CC $@
