@@ -107,13 +107,12 @@ $(TANGLE)/.stamp: $(SOURCES) Makefile
 		*) line= ;; \
 		esac; \
 		mkdir -p "$(TANGLE)/$$(dirname "$$f")"; \
-		notangle $$line -R"[[$$f]]" $(SOURCES) >$(TANGLE)/.tmp || exit 1; \
-		if ! cmp -s $(TANGLE)/.tmp "$(TANGLE)/$$f"; then \
+		notangle $$line -R"[[$$f]]" $(SOURCES) >$(TANGLE)/.tmp.$$$$ || exit 1; \
+		if ! cmp -s $(TANGLE)/.tmp.$$$$ "$(TANGLE)/$$f"; then \
 			[ "$(V)" = 1 ] || printf '  %-7s %s\n' TANGLE "$(TANGLE)/$$f"; \
-			cpif "$(TANGLE)/$$f" <$(TANGLE)/.tmp; \
+			cpif "$(TANGLE)/$$f" <$(TANGLE)/.tmp.$$$$; \
 		fi; \
-	done
-	$(Q)rm -f $(TANGLE)/.tmp
+	done; status=$$?; rm -f $(TANGLE)/.tmp.$$$$; exit $$status
 	$(Q)touch $@
 
 # The Host: lg.ko, built by the kernel's own build system.

@@ -48,7 +48,8 @@ for f in $CHAPTERS; do
 		next
 	}
 	/^<<.*>>=$/ && want != "" { chunkline = NR; next }
-	chunkline == NR - 1 && want != "" && /^\/\/ SPDX-License-Identifier/ {
+	chunkline == NR - 1 && want != "" &&
+	    /^(\/\/|\/\*) SPDX-License-Identifier/ {
 		chunkline = NR; next
 	}
 	chunkline == NR - 1 && want != "" {
