@@ -52,7 +52,7 @@ endif
 KDIR := /usr/src/linux-headers-$(KVER)
 
 PACKAGES := noweb pandoc qemu-system-x86 gcc gcc-multilib make cpio \
-	texlive-latex-recommended texlive-latex-extra \
+	texlive-latex-recommended texlive-latex-extra texlive-pictures \
 	texlive-fonts-recommended lmodern poppler-utils kmod
 
 deps: $(OUT)/.deps
@@ -142,7 +142,26 @@ $(OUT)/lguest.tex: $(SOURCES) $(OUT)/.deps
 	$(Q)printf '%s\n' '\bookbackmatter' '\end{document}' >>$@.tmp
 	$(Q)mv $@.tmp $@
 
-$(OUT)/lguest.pdf: $(OUT)/lguest.tex $(wildcard figures/*)
+# The figures are TikZ pictures, one standalone document each, sharing the
+# styles in figures/*.sty: a PDF for the book, an SVG for the HTML edition.
+FIGURES := $(basename $(notdir $(wildcard figures/*.tex)))
+FIGURE_PDFS := $(FIGURES:%=$(OUT)/figures/%.pdf)
+FIGURE_SVGS := $(FIGURES:%=$(OUT)/html/%.svg)
+
+$(FIGURE_PDFS): $(OUT)/figures/%.pdf: figures/%.tex $(wildcard figures/*.sty) \
+		| $(OUT)/.deps
+	$(say) TIKZ $@
+	$(Q)mkdir -p $(OUT)/figures
+	$(Q)cd $(OUT)/figures && TEXINPUTS=../../figures//: pdflatex \
+		-interaction=nonstopmode -halt-on-error ../../$< >/dev/null || \
+		{ grep -A5 '^!' $*.log; exit 1; }
+
+$(FIGURE_SVGS): $(OUT)/html/%.svg: $(OUT)/figures/%.pdf
+	$(say) SVG $@
+	$(Q)mkdir -p $(OUT)/html
+	$(Q)pdftocairo -svg $< $@
+
+$(OUT)/lguest.pdf: $(OUT)/lguest.tex $(FIGURE_PDFS)
 	$(say) LATEX $@
 	$(Q)cd $(OUT) && for pass in 1 2 3; do \
 		TEXINPUTS=../figures//: pdflatex -interaction=nonstopmode \
@@ -155,7 +174,7 @@ html: $(OUT)/html/index.html
 # noweb's own front end, which turns .nw files into its pipeline.
 NWLIB := /usr/lib/noweb
 
-$(OUT)/html/index.html: $(TANGLE)/.stamp
+$(OUT)/html/index.html: $(TANGLE)/.stamp $(FIGURE_SVGS)
 	$(say) HTML $@
 	$(Q)mkdir -p $(OUT)/html
 	$(Q)$(NWLIB)/markup $(SOURCES) | awk -f $(TANGLE)/tools/nw2html.awk \

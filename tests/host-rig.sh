@@ -13,6 +13,13 @@
 #   EXTRA_FILES="src:/dest ..."  more files for the initramfs (a src
 #                without ":dest" lands as /<basename>)
 #   QEMU_CPU, KERNEL_ARGS (appended to the command line), CC, V=1 (echo)
+#   DEMO=1: boot with lguest.demo, so /init runs the demo Guest instead of
+#           the tests; the console is shown live and the exit status is the
+#           Launcher's (make run does this)
+#
+# The Launcher ($OUT/lguest, as /lguest) and every Guest image
+# ($OUT/guests/*.elf and $OUT/test/guests/*.elf, under /guests/) go into the
+# initramfs too, whichever of them have been built.
 set -u
 
 OUT=${OUT:-out}
@@ -27,6 +34,8 @@ QEMU_CPU=${QEMU_CPU:-SandyBridge,-pge,-x2apic,-tsc-deadline,-syscall,-lm}
 KERNEL_ARGS=${KERNEL_ARGS:-}
 CC=${CC:-gcc}
 V=${V:-0}
+DEMO=${DEMO:-0}
+[ "$DEMO" = 1 ] && KERNEL_ARGS="lguest.demo${KERNEL_ARGS:+ $KERNEL_ARGS}"
 
 SRC=$(dirname "$0")/host/init.c
 TEST=$OUT/test
@@ -65,6 +74,11 @@ fi
 { run rm -rf "$RD" && run mkdir -p "$RD"; } || setup_fail "cannot create $RD"
 run cp "$TEST/init" "$RD/init" || setup_fail "cannot copy init"
 run cp -L "$MODULE" "$RD/lg.ko" || setup_fail "cannot copy $MODULE"
+# The Launcher and the Guests, as far as they are built.
+[ -x "$OUT/lguest" ] && EXTRA_FILES="$OUT/lguest:/lguest $EXTRA_FILES"
+for f in "$OUT"/guests/*.elf "$OUT"/test/guests/*.elf; do
+	[ -r "$f" ] && EXTRA_FILES="$EXTRA_FILES $f:/guests/$(basename "$f")"
+done
 for pair in $EXTRA_FILES; do
 	src=${pair%%:*}
 	if [ "$src" = "$pair" ]; then
@@ -87,9 +101,26 @@ done
 	setup_fail "cannot pack $TEST/initrd.gz"
 
 # The boot.  The machine powers itself off when /init is done.
-run timeout -k 10 "$TIMEOUT" "$QEMU" -cpu "$QEMU_CPU" -smp "$SMP" -m "$MEM" \
-	-nographic -no-reboot -kernel "$KERNEL" -initrd "$TEST/initrd.gz" \
-	-append "$APPEND" </dev/null >"$LOG" 2>&1
+boot() {
+	run timeout -k 10 "$TIMEOUT" "$QEMU" -cpu "$QEMU_CPU" -smp "$SMP" \
+		-m "$MEM" -nographic -no-reboot -kernel "$KERNEL" \
+		-initrd "$TEST/initrd.gz" -append "$APPEND" </dev/null
+}
+
+# The demo: the console as it happens, and the Launcher's verdict.
+if [ "$DEMO" = 1 ]; then
+	boot 2>&1 | tee "$LOG"
+	demo=$(sed -n 's/.*LGUEST DEMO DONE \(-\{0,1\}[0-9]*\).*/\1/p' "$LOG")
+	bad=$(grep -E "$BAD" "$LOG" | head -1)
+	if [ -n "$bad" ]; then
+		echo "lguest demo: the Host complained: $bad"
+		exit 1
+	fi
+	[ -n "$demo" ] || { echo "lguest demo: no result (see $LOG)"; exit 1; }
+	exit "$([ "$demo" = 0 ] && echo 0 || echo 1)"
+fi
+
+boot >"$LOG" 2>&1
 status=$?
 [ "$V" = 1 ] && echo "  qemu exit status $status" >&2
 

@@ -60,9 +60,15 @@ $(OUT)/guests/%.elf: $(TANGLE)/guests/%.c $(OUT)/guest/libguest.a \
 	$(Q)$(CC) $(GUEST_CFLAGS) $(GUEST_LDFLAGS) -o $@ $< \
 		$(OUT)/guest/libguest.a -lgcc
 
-$(OUT)/test/guests/%.elf: tests/guests/%.* $(OUT)/guest/libguest.a \
-		$(TANGLE)/guest/guest.lds
+# A test Guest may add compiler flags of its own with a line such as
+# "// guest-cflags: -m80387" (the FPU test needs the FPU the others may not
+# touch); its shared headers are in tests/guests/ too.
+TEST_GUEST_SRC_OF = $(filter tests/guests/%.c tests/guests/%.S,$^)
+$(OUT)/test/guests/%.elf: tests/guests/%.* $(wildcard tests/guests/*.h) \
+		$(OUT)/guest/libguest.a $(TANGLE)/guest/guest.lds
 	$(say) GUEST $@
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(GUEST_CFLAGS) -Itests/guests $(GUEST_LDFLAGS) -o $@ \
-		$(filter tests/guests/%,$^) $(OUT)/guest/libguest.a -lgcc
+	$(Q)$(CC) $(GUEST_CFLAGS) -Itests/guests \
+		$(shell sed -n 's,^// guest-cflags: ,,p' $(TEST_GUEST_SRC_OF)) \
+		$(GUEST_LDFLAGS) -o $@ $(TEST_GUEST_SRC_OF) \
+		$(OUT)/guest/libguest.a -lgcc

@@ -6,7 +6,7 @@ OUT=${OUT:-out}
 mkdir -p "$OUT"
 log=$OUT/test-results.txt
 : >"$log"
-for suite in tests/book-checks.sh tests/host-rig.sh; do
+for suite in tests/book-checks.sh tests/launcher-checks.sh tests/host-rig.sh; do
 	bash "$suite" 2>&1 | tee -a "$log" | grep -E '^(PASS|FAIL) '
 	status=${PIPESTATUS[0]}
 	if [ "$status" -ne 0 ] && ! grep -q "^FAIL " "$log"; then

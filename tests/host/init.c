@@ -20,7 +20,18 @@
  * before anything that might hang, then add a line to the table.  Cases run
  * in table order and share the kernel, so a case that needs the module calls
  * need_module() first.  run_prog() runs a program from the initramfs (say
- * /lguest) with a time limit and captures its output.
+ * /lguest) with a time limit and captures its output; prog_start() and
+ * prog_wait() do the same in two halves, for programs that run side by side.
+ *
+ * Most cases run a Guest: the rig puts the Launcher at /lguest and every
+ * Guest image under /guests/, and a GUEST() or HOSTILE() line in the table
+ * says which image, with which words, and what must come of it (see
+ * t_guest() and judge()).  Cases run in table order, so the ones that
+ * remove the module come last.
+ *
+ * Booted with "lguest.demo" on the kernel command line (make run), init
+ * runs no tests: it runs the demo Guest with its output on the console,
+ * prints "LGUEST DEMO DONE <status>" and powers off.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -187,32 +198,36 @@ static int __attribute__((unused)) need_module(void)
 }
 
 /*
- * Run argv[0] (a path) with a time limit of @timeout seconds, its stdin
- * /dev/null, its stdout and stderr captured in @out (NUL-terminated, the
- * rest dropped).  Returns the wait status, or -1 with errno set if it could
- * not be run, or -2 if it timed out (it was then killed).
+ * A program running in the background: its pid, and the pipe its stdout and
+ * stderr go to, collected into @out (NUL-terminated, the rest dropped).
  */
-static int __attribute__((unused))
-run_prog(char *const argv[], char *out, size_t outlen, unsigned int timeout)
-{
-	int pipefd[2], status, flags;
-	size_t used = 0;
-	unsigned int waited = 0;
+struct prog {
 	pid_t pid;
-	ssize_t n;
-	char sink[256];
+	int fd;
+	char *out;
+	size_t outlen, used;
+};
 
+/* Start argv[0] (a path), its stdin /dev/null.  0, or -1 with errno set. */
+static int prog_start(struct prog *p, char *const argv[], char *out,
+		      size_t outlen)
+{
+	int pipefd[2];
+
+	p->out = out;
+	p->outlen = outlen;
+	p->used = 0;
 	if (outlen)
 		out[0] = '\0';
 	if (pipe2(pipefd, O_CLOEXEC))
 		return -1;
-	pid = fork();
-	if (pid < 0) {
+	p->pid = fork();
+	if (p->pid < 0) {
 		close(pipefd[0]);
 		close(pipefd[1]);
 		return -1;
 	}
-	if (pid == 0) {
+	if (p->pid == 0) {
 		int null = open("/dev/null", O_RDONLY);
 
 		if (null >= 0)
@@ -224,40 +239,106 @@ run_prog(char *const argv[], char *out, size_t outlen, unsigned int timeout)
 		_exit(127);
 	}
 	close(pipefd[1]);
-	flags = fcntl(pipefd[0], F_GETFL);
-	fcntl(pipefd[0], F_SETFL, flags | O_NONBLOCK);
+	p->fd = pipefd[0];
+	fcntl(p->fd, F_SETFL, fcntl(p->fd, F_GETFL) | O_NONBLOCK);
+	return 0;
+}
+
+/* Collect whatever the program has written; returns 0 at end of file. */
+static int prog_drain(struct prog *p)
+{
+	char sink[256];
+	ssize_t n;
+
 	for (;;) {
-		if (outlen && used < outlen - 1)
-			n = read(pipefd[0], out + used, outlen - 1 - used);
+		if (p->outlen && p->used < p->outlen - 1)
+			n = read(p->fd, p->out + p->used,
+				 p->outlen - 1 - p->used);
 		else
-			n = read(pipefd[0], sink, sizeof(sink));
-		if (n > 0) {
-			if (outlen && used < outlen - 1) {
-				used += n;
-				out[used] = '\0';
-			}
-			continue;
+			n = read(p->fd, sink, sizeof(sink));
+		if (n <= 0)
+			return n < 0 ? 1 : 0;
+		if (p->outlen && p->used < p->outlen - 1) {
+			p->used += n;
+			p->out[p->used] = '\0';
 		}
-		if (waitpid(pid, &status, WNOHANG) == pid)
+	}
+}
+
+/* Wait up to @ms for @text in the program's output; 0 if it came. */
+static int __attribute__((unused))
+prog_wait_output(struct prog *p, const char *text, unsigned int ms)
+{
+	unsigned int waited;
+
+	for (waited = 0; ; waited += 10) {
+		prog_drain(p);
+		if (p->outlen && strstr(p->out, text))
+			return 0;
+		if (waited >= ms)
+			return -1;
+		sleep_ms(10);
+	}
+}
+
+/*
+ * Wait up to @ms for the program to exit, collecting its output.  Returns
+ * its wait status, or -2 if it did not exit in time (it is then killed).
+ */
+static int prog_wait(struct prog *p, unsigned int ms)
+{
+	unsigned int waited = 0;
+	int status, ret = -2;
+
+	for (;;) {
+		prog_drain(p);
+		if (waitpid(p->pid, &status, WNOHANG) == p->pid) {
+			ret = status;
 			break;
-		if (waited >= timeout * 1000) {
-			kill(pid, SIGKILL);
-			waitpid(pid, &status, 0);
-			close(pipefd[0]);
-			return -2;
+		}
+		if (waited >= ms) {
+			kill(p->pid, SIGKILL);
+			waitpid(p->pid, &status, 0);
+			break;
 		}
 		sleep_ms(10);
 		waited += 10;
 	}
-	/* Drain what it wrote just before exiting. */
-	while (outlen && used < outlen - 1 &&
-	       (n = read(pipefd[0], out + used, outlen - 1 - used)) > 0) {
-		used += n;
-		out[used] = '\0';
-	}
-	close(pipefd[0]);
-	return status;
+	prog_drain(p);		/* what it wrote just before exiting */
+	close(p->fd);
+	return ret;
 }
+
+/*
+ * Run argv[0] (a path) with a time limit of @timeout seconds, its stdin
+ * /dev/null, its stdout and stderr captured in @out (NUL-terminated, the
+ * rest dropped).  Returns the wait status, or -1 with errno set if it could
+ * not be run, or -2 if it timed out (it was then killed).
+ */
+static int __attribute__((unused))
+run_prog(char *const argv[], char *out, size_t outlen, unsigned int timeout)
+{
+	struct prog p;
+
+	if (prog_start(&p, argv, out, outlen))
+		return -1;
+	return prog_wait(&p, timeout * 1000);
+}
+
+/*
+ * A case: a function, or a Guest for t_guest() to run and judge.
+ */
+struct hosttest {
+	const char *name;
+	void (*fn)(void);
+	unsigned int timeout;	/* seconds; 0 means DEFAULT_TIMEOUT */
+	const char *guest;	/* t_guest: /guests/<guest>.elf */
+	const char *args;	/* its command line words, or NULL */
+	int want;		/* an exit status, or one of the WANTs */
+	const char *expect;	/* text its output must contain, or NULL */
+};
+
+static const struct hosttest *current;	/* the case running now */
 
 /*
  * The cases.
@@ -548,17 +629,422 @@ static void t_reload_20(void)
 	check_gone("after 20 reloads");
 }
 
-struct hosttest {
-	const char *name;
-	void (*fn)(void);
-	unsigned int timeout;	/* seconds; 0 means DEFAULT_TIMEOUT */
+/*
+ * Cases that run Guests: /lguest /guests/NAME.elf [words...], judged by the
+ * Launcher's exit status and what it printed.  A Guest the Host killed makes
+ * the Launcher exit 255 and print "lguest: Guest killed: <reason>"; a test
+ * Guest that passes prints "<name>: all N checks passed" and exits 0; a
+ * hostile one that gets away with something prints "SURVIVED".
+ */
+#define LAUNCHER	"/lguest"
+#define GUEST_DIR	"/guests/"
+#define OUT_LEN		16384
+#define KILLED_LINE	"lguest: Guest killed: "
+
+enum {
+	WANT_OK = 0,		/* exit status 0 */
+	WANT_KILLED = -1,	/* killed by the Host: 255 and KILLED_LINE */
+	WANT_CONTAINED = -2,	/* killed, or exit 0 having seen "refused" */
 };
+
+/* A note on the console that the rig ignores: what a Guest died of. */
+static void __attribute__((format(printf, 1, 2))) note(const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	int len;
+	char *p;
+
+	len = snprintf(line, sizeof(line), "HOSTTESTS note: ");
+	va_start(ap, fmt);
+	vsnprintf(line + len, sizeof(line) - len - 1, fmt, ap);
+	va_end(ap);
+	for (p = line; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	strcat(line, "\n");
+	while (write(1, line, strlen(line)) < 0 && errno == EINTR)
+		;
+	tcdrain(1);
+}
+
+/* The end of @out on one line (newlines as " | "), for a failure reason. */
+static const char *excerpt(const char *out)
+{
+	static char buf[360];
+	size_t len = strlen(out), i, j = 0;
+
+	if (len > 240)
+		out += len - 240;
+	for (i = 0; out[i] && j < sizeof(buf) - 4; i++) {
+		if (out[i] == '\n') {
+			if (out[i + 1])
+				j += snprintf(buf + j, sizeof(buf) - j, " | ");
+		} else if (out[i] != '\r') {
+			buf[j++] = out[i];
+		}
+	}
+	buf[j] = '\0';
+	return buf;
+}
+
+/* Start the Launcher on /guests/@guest.elf with the words in @args. */
+static int start_guest(struct prog *p, const char *guest, const char *args,
+		       char *out, size_t outlen)
+{
+	static char path[128], words[256];
+	char *argv[16], *w;
+	int argc = 0;
+
+	if (access(LAUNCHER, X_OK)) {
+		fail("no %s in the initramfs (is out/lguest built?)", LAUNCHER);
+		return -1;
+	}
+	snprintf(path, sizeof(path), GUEST_DIR "%s.elf", guest);
+	if (access(path, R_OK)) {
+		fail("no %s in the initramfs", path);
+		return -1;
+	}
+	argv[argc++] = LAUNCHER;
+	argv[argc++] = path;
+	snprintf(words, sizeof(words), "%s", args ? args : "");
+	for (w = strtok(words, " "); w && argc < 15; w = strtok(NULL, " "))
+		argv[argc++] = w;
+	argv[argc] = NULL;
+	step("running %s %s", guest, args ? args : "");
+	if (prog_start(p, argv, out, outlen)) {
+		fail("cannot run %s: %s", LAUNCHER, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Judge the Launcher's wait @status and output @out against @want. */
+static void judge(const char *what, int status, const char *out, int want,
+		  const char *expect)
+{
+	int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	const char *killed = code == 255 ? strstr(out, KILLED_LINE) : NULL;
+	char why[160] = "";
+
+	if (status == -2)
+		snprintf(why, sizeof(why), "still running at its time limit");
+	else if (WIFSIGNALED(status))
+		snprintf(why, sizeof(why), "the Launcher died of signal %d",
+			 WTERMSIG(status));
+	else if (strstr(out, "SURVIVED"))
+		snprintf(why, sizeof(why), "the attack worked (exit %d)", code);
+	else if (want == WANT_KILLED && !killed)
+		snprintf(why, sizeof(why), "exit %d, want the Guest killed",
+			 code);
+	else if (want == WANT_CONTAINED && !killed &&
+		 !(code == 0 && strstr(out, "refused")))
+		snprintf(why, sizeof(why), "exit %d, neither killed nor refused",
+			 code);
+	else if (want >= 0 && code != want)
+		snprintf(why, sizeof(why), "exit %d, want %d", code, want);
+	else if (expect && !strstr(out, expect))
+		snprintf(why, sizeof(why), "no \"%s\" in its output", expect);
+	if (why[0])
+		fail("%s: %s: %s", what, why, excerpt(out));
+	else if (killed)
+		note("%s: %.200s", what, killed);
+}
+
+/* Run one Guest to its end and judge it. */
+static void run_guest(const char *what, const char *guest, const char *args,
+		      unsigned int timeout, int want, const char *expect)
+{
+	static char out[OUT_LEN];
+	struct prog p;
+
+	if (start_guest(&p, guest, args, out, sizeof(out)))
+		return;
+	judge(what, prog_wait(&p, timeout * 1000), out, want, expect);
+}
+
+/* The case in the table: its Guest, words, status and text. */
+static void t_guest(void)
+{
+	const struct hosttest *t = current;
+	unsigned int timeout = t->timeout ? t->timeout : DEFAULT_TIMEOUT;
+
+	if (need_module())
+		return;
+	/* Leave the harness time to report a hang as ours, not its own. */
+	if (timeout > 10)
+		timeout -= 5;
+	run_guest(t->guest, t->guest, t->args, timeout, t->want, t->expect);
+}
+
+/*
+ * The FPU: a Guest that uses it, while a process beside it keeps values in
+ * every SSE register and computes with doubles; neither may see the other's.
+ */
+static double __attribute__((noinline)) harmonic(int n)
+{
+	double sum = 0;
+
+	while (n > 0)
+		sum += 1.0 / n--;
+	return sum;
+}
+
+/* Put a pattern in xmm0-7, give up the CPU, check it is still there. */
+static int __attribute__((target("sse2"))) xmm_survive(unsigned int seed)
+{
+	uint32_t in[32], out[32];
+	unsigned int i;
+
+	for (i = 0; i < 32; i++)
+		in[i] = seed * 0x9E3779B9u + i;
+	asm volatile("movdqu 0(%0), %%xmm0\n\tmovdqu 16(%0), %%xmm1\n\t"
+		     "movdqu 32(%0), %%xmm2\n\tmovdqu 48(%0), %%xmm3\n\t"
+		     "movdqu 64(%0), %%xmm4\n\tmovdqu 80(%0), %%xmm5\n\t"
+		     "movdqu 96(%0), %%xmm6\n\tmovdqu 112(%0), %%xmm7\n\t"
+		     "movl %2, %%eax\n\tint $0x80\n\t"		/* sched_yield */
+		     "movdqu %%xmm0, 0(%1)\n\tmovdqu %%xmm1, 16(%1)\n\t"
+		     "movdqu %%xmm2, 32(%1)\n\tmovdqu %%xmm3, 48(%1)\n\t"
+		     "movdqu %%xmm4, 64(%1)\n\tmovdqu %%xmm5, 80(%1)\n\t"
+		     "movdqu %%xmm6, 96(%1)\n\tmovdqu %%xmm7, 112(%1)"
+		     : : "r"(in), "r"(out), "i"(SYS_sched_yield)
+		     : "eax", "memory", "xmm0", "xmm1", "xmm2", "xmm3",
+		       "xmm4", "xmm5", "xmm6", "xmm7");
+	return !memcmp(in, out, sizeof(in));
+}
+
+/* Until *@stop: check registers and arithmetic; exit 0 if all was well. */
+static void __attribute__((noreturn)) fpu_stress(volatile int *stop)
+{
+	volatile double want = harmonic(100000), got;
+	unsigned int round;
+
+	for (round = 0; !*stop; round++) {
+		if (!xmm_survive(round))
+			_exit(1);
+		got = harmonic(100000);	/* rounded to a double by the store */
+		if (got != want)
+			_exit(2);
+	}
+	_exit(round ? 0 : 3);
+}
+
+static void t_fpu(void)
+{
+	volatile double before = harmonic(1000), after;
+	volatile int *stop;
+	int status;
+	pid_t pid;
+
+	if (need_module())
+		return;
+	stop = mmap(NULL, sizeof(*stop), PROT_READ | PROT_WRITE,
+		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (stop == MAP_FAILED) {
+		fail("mmap: %s", strerror(errno));
+		return;
+	}
+	*stop = 0;
+	pid = fork();
+	if (pid == 0)
+		fpu_stress(stop);
+	run_guest("fpu", "fpu", NULL, 60, WANT_OK, "fpu: all");
+	*stop = 1;
+	step("waiting for the FPU stress process");
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		fail("the FPU stress process: %s", strerror(errno));
+	else if (!WIFEXITED(status) || WEXITSTATUS(status))
+		fail("the host's FPU state changed beside the Guest (%s %d)",
+		     WIFEXITED(status) ? "exit" : "signal",
+		     WIFEXITED(status) ? WEXITSTATUS(status) :
+		     WTERMSIG(status));
+	after = harmonic(1000);
+	if (after != before || !xmm_survive(42))
+		fail("init's own FPU state changed");
+}
+
+/* Two Guests at once, on two CPUs, each passing its own tests. */
+static void t_two_guests(void)
+{
+	static char out1[OUT_LEN], out2[OUT_LEN];
+	struct prog a, b;
+	int sa, sb;
+
+	if (need_module() ||
+	    start_guest(&a, "timer", NULL, out1, sizeof(out1)))
+		return;
+	if (start_guest(&b, "paging", NULL, out2, sizeof(out2))) {
+		prog_wait(&a, 0);
+		return;
+	}
+	step("waiting for two Guests");
+	sa = prog_wait(&a, 50000);
+	sb = prog_wait(&b, 50000);
+	judge("timer", sa, out1, WANT_OK, "timer: all");
+	judge("paging", sb, out2, WANT_OK, "paging: all");
+}
+
+static unsigned int now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Start @guest with @args, wait for @ready in its output, let it run for
+ * @ms more, then send the Launcher @sig: it must be gone within 2 seconds.
+ */
+static void kill_running(const char *guest, const char *args,
+			 const char *ready, unsigned int ms, int sig)
+{
+	static char out[OUT_LEN];
+	unsigned int sent;
+	struct prog p;
+	int status;
+
+	if (need_module() || start_guest(&p, guest, args, out, sizeof(out)))
+		return;
+	if (prog_wait_output(&p, ready, 20000)) {
+		fail("no \"%s\" from %s: %s", ready, guest, excerpt(out));
+		prog_wait(&p, 0);
+		return;
+	}
+	sleep_ms(ms);
+	step("sending signal %d to the Launcher", sig);
+	sent = now_ms();
+	kill(p.pid, sig);
+	status = prog_wait(&p, 2000);
+	if (status == -2)
+		fail("the Launcher outlived signal %d by 2 s (%s)", sig,
+		     excerpt(out));
+	else if (WIFSIGNALED(status) && WTERMSIG(status) != sig)
+		fail("the Launcher died of signal %d, not %d",
+		     WTERMSIG(status), sig);
+	else
+		note("%s %s: the Launcher died %u ms after signal %d", guest,
+		     args ? args : "", now_ms() - sent, sig);
+}
+
+static void t_sigterm(void)
+{
+	kill_running("spin", "timer", "spin: spinning", 500, SIGTERM);
+}
+
+static void t_sigkill(void)
+{
+	kill_running("spin", NULL, "spin: spinning", 500, SIGKILL);
+}
+
+static void t_sigkill_irqs_off(void)
+{
+	kill_running("spin", "noirq", "spin: spinning", 2000, SIGKILL);
+}
+
+static void t_sigkill_storm(void)
+{
+	kill_running("storm", "forever", "storm: raining", 1000, SIGKILL);
+}
+
+/* After all that, the Host still runs Guests and holds no references. */
+static void t_host_fine(void)
+{
+	char line[256], name[64];
+	unsigned long size;
+	int refs;
+	FILE *f;
+
+	if (need_module())
+		return;
+	run_guest("hello", "hello", NULL, 30, WANT_OK,
+		  "Hello from the Guest at privilege level 1!");
+	f = fopen("/proc/modules", "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%63s %lu %d", name, &size, &refs) == 3 &&
+		    !strcmp(name, MODULE_NAME) && refs != 0)
+			fail("the module is still used %d times", refs);
+	if (f)
+		fclose(f);
+}
+
+#define GUEST(name, guest, args, want, expect)				\
+	{ name, t_guest, 60, guest, args, want, expect }
+#define HOSTILE(attack, want)						\
+	{ "hostile-" attack, t_guest, 30, "hostile", attack, want, NULL }
 
 static const struct hosttest tests[] = {
 	{ "load",		t_load,		60 },
 	{ "devnode",		t_devnode,	60 },
 	{ "open-close",		t_open_close,	60 },
 	{ "bad-requests",	t_bad_requests,	60 },
+	/* Guests that behave. */
+	GUEST("first-light", "hello", NULL, WANT_OK,
+	      "Hello from the Guest at privilege level 1!"),
+	GUEST("shutdown-0", "shutdown", "0", 0, "shutdown: status 0"),
+	GUEST("shutdown-7", "shutdown", "7 goodbye, Host", 7, "goodbye, Host"),
+	GUEST("shutdown-254", "shutdown", "254", 254, NULL),
+	GUEST("hcalls", "hcalls", NULL, WANT_OK, "hcalls: all"),
+	GUEST("traps", "traps", NULL, WANT_OK, "traps: all"),
+	GUEST("privileged", "privileged", NULL, WANT_OK, "privileged: all"),
+	GUEST("timer", "timer", NULL, WANT_OK, "timer: all"),
+	GUEST("paging", "paging", NULL, WANT_OK, "paging: all"),
+	GUEST("user", "user", NULL, WANT_OK, "user: all"),
+	{ "fpu",		t_fpu,		90 },
+	{ "two-guests",		t_two_guests,	120 },
+	GUEST("storm", "storm", NULL, WANT_OK, "storm: "),
+	/* Launchers killed while their Guests run. */
+	{ "sigterm",		t_sigterm,	30 },
+	{ "sigkill",		t_sigkill,	30 },
+	{ "sigkill-irqs-off",	t_sigkill_irqs_off, 30 },
+	{ "sigkill-storm",	t_sigkill_storm, 30 },
+	/* Guests that misbehave: each must be contained. */
+	HOSTILE("early-notify", WANT_KILLED),
+	HOSTILE("early-shutdown", WANT_KILLED),
+	HOSTILE("init-outside", WANT_KILLED),
+	HOSTILE("init-twice", WANT_CONTAINED),
+	HOSTILE("hcall-11", WANT_KILLED),
+	HOSTILE("hcall-12", WANT_KILLED),
+	HOSTILE("hcall-13", WANT_KILLED),
+	HOSTILE("hcall-18", WANT_KILLED),
+	HOSTILE("hcall-99", WANT_KILLED),
+	HOSTILE("hcall-max", WANT_KILLED),
+	HOSTILE("async-unknown", WANT_KILLED),
+	HOSTILE("async-init", WANT_KILLED),
+	HOSTILE("shutdown-255", WANT_KILLED),
+	HOSTILE("shutdown-300", WANT_KILLED),
+	HOSTILE("notify-outside", WANT_CONTAINED),
+	HOSTILE("hcall-storm", WANT_OK),
+	HOSTILE("gdt-system", WANT_KILLED),
+	HOSTILE("gdt-10", WANT_KILLED),
+	HOSTILE("gdt-11", WANT_KILLED),
+	HOSTILE("gdt-16", WANT_KILLED),
+	HOSTILE("gdt-33", WANT_KILLED),
+	HOSTILE("gdt-outside", WANT_KILLED),
+	HOSTILE("gdt-dpl0", WANT_OK),
+	HOSTILE("tls-system", WANT_KILLED),
+	HOSTILE("idt-2", WANT_KILLED),
+	HOSTILE("idt-8", WANT_KILLED),
+	HOSTILE("idt-15", WANT_KILLED),
+	HOSTILE("idt-31", WANT_KILLED),
+	HOSTILE("idt-256", WANT_KILLED),
+	HOSTILE("idt-task", WANT_KILLED),
+	HOSTILE("idt-call", WANT_KILLED),
+	HOSTILE("idt-16bit", WANT_KILLED),
+	HOSTILE("pte-pfnlimit", WANT_CONTAINED),
+	HOSTILE("pte-far", WANT_CONTAINED),
+	HOSTILE("pmd-pfnlimit", WANT_CONTAINED),
+	HOSTILE("pgdir-outside", WANT_CONTAINED),
+	HOSTILE("pde-4mb", WANT_CONTAINED),
+	HOSTILE("setstack-user", WANT_KILLED),
+	HOSTILE("setstack-ring0", WANT_KILLED),
+	HOSTILE("no-idt", WANT_KILLED),
+	HOSTILE("stack-unmapped", WANT_KILLED),
+	HOSTILE("stack-switcher", WANT_KILLED),
+	HOSTILE("switcher", WANT_CONTAINED),
+	HOSTILE("ring0-doors", WANT_CONTAINED),
+	{ "host-fine",		t_host_fine,	60 },
+	/* Last: the module goes, and comes back, with nothing left behind. */
 	{ "rmmod",		t_rmmod,	60 },
 	{ "reload-20",		t_reload_20,	120 },
 };
@@ -602,6 +1088,7 @@ static int run_case(const struct hosttest *t)
 	pid_t pid;
 
 	memset(report, 0, sizeof(*report));
+	current = t;
 	pid = fork();
 	if (pid < 0) {
 		say("HOSTTEST %s FAIL: fork: %s", t->name, strerror(errno));
@@ -657,6 +1144,51 @@ static int run_case(const struct hosttest *t)
 	return 1;
 }
 
+/* Was the kernel booted with lguest.demo (by `make run`)? */
+static int demo_wanted(void)
+{
+	char line[1024];
+	int fd = open("/proc/cmdline", O_RDONLY), n;
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, line, sizeof(line) - 1);
+	close(fd);
+	line[n > 0 ? n : 0] = '\0';
+	return strstr(line, "lguest.demo") != NULL;
+}
+
+/*
+ * The demo: run the first-light Guest with its output on the console, say
+ * how it ended ("LGUEST DEMO DONE <status>", which the rig looks for), and
+ * let main() power the machine off.
+ */
+static void demo(void)
+{
+	char *argv[] = { LAUNCHER, GUEST_DIR "hello.elf", NULL };
+	int status = -1, code = -1;
+	pid_t pid;
+
+	memset(report, 0, sizeof(*report));
+	if (need_module()) {
+		say("lguest demo: %s", report->reason);
+		say("LGUEST DEMO DONE -1");
+		return;
+	}
+	say("lguest demo: %s %s", argv[0], argv[1]);
+	pid = fork();
+	if (pid == 0) {
+		execv(argv[0], argv);
+		dprintf(2, "lguest demo: exec %s: %s\n", argv[0],
+			strerror(errno));
+		_exit(127);
+	}
+	if (pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status))
+		code = WEXITSTATUS(status);
+	say("lguest demo: the Launcher exited with status %d", code);
+	say("LGUEST DEMO DONE %d", code);
+}
+
 static void mount_fs(const char *src, const char *dir, const char *type)
 {
 	mkdir(dir, 0755);
@@ -689,6 +1221,11 @@ int main(void)
 		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (report == MAP_FAILED) {
 		say("HOSTTESTS note: mmap: %s", strerror(errno));
+		goto out;
+	}
+
+	if (demo_wanted()) {
+		demo();
 		goto out;
 	}
 
