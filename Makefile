@@ -100,7 +100,7 @@ tangle: $(OUT)/.deps $(TANGLE)/.stamp module programs
 
 $(TANGLE)/.stamp: $(SOURCES) Makefile
 	$(Q)mkdir -p $(TANGLE)
-	$(Q)noroots $(SOURCES) | sed 's/^<<\[\[\(.*\)\]\]>>$$/\1/' | \
+	$(Q)noroots $(SOURCES) | sed -n 's/^<<\[\[\(.*\)\]\]>>$$/\1/p' | \
 	while read -r f; do \
 		case "$$f" in \
 		*.c|*.h|*.S) line=-L ;; \

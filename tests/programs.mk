@@ -38,8 +38,10 @@ all: $(if $(LAUNCHER_SRC),$(OUT)/lguest) $(DEMOS) \
 	$(if $(GUEST_RT_SRC),$(TEST_GUESTS))
 	@:
 
-$(OUT)/lguest: $(LAUNCHER_SRC) $(wildcard $(TANGLE)/include/*.h)
+$(OUT)/lguest: $(LAUNCHER_SRC) $(wildcard $(TANGLE)/include/*.h \
+		$(TANGLE)/launcher/*.h)
 	$(say) CC $@
+	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(LAUNCHER_CFLAGS) -o $@ $(LAUNCHER_SRC)
 
 $(OUT)/obj/%.o: $(TANGLE)/% $(wildcard $(TANGLE)/include/*.h \

@@ -29,6 +29,9 @@
  * t_guest() and judge()).  Cases run in table order, so the ones that
  * remove the module come last.
  *
+ * "lguest.only=traps,fpu" on the kernel command line (KERNEL_ARGS for the
+ * rig) runs only the cases named.
+ *
  * Booted with "lguest.demo" on the kernel command line (make run), init
  * runs no tests: it runs the demo Guest with its output on the console,
  * prints "LGUEST DEMO DONE <status>" and powers off.
@@ -668,20 +671,29 @@ static void __attribute__((format(printf, 1, 2))) note(const char *fmt, ...)
 	tcdrain(1);
 }
 
-/* The end of @out on one line (newlines as " | "), for a failure reason. */
+/*
+ * @out on one line for a failure reason: its FAIL lines if it has any, else
+ * its end; newlines become " | ".
+ */
 static const char *excerpt(const char *out)
 {
-	static char buf[360];
-	size_t len = strlen(out), i, j = 0;
+	static char buf[400];
+	const char *from = out, *fails = strstr(out, "FAIL");
+	size_t len = strlen(out), j = 0;
 
-	if (len > 240)
-		out += len - 240;
-	for (i = 0; out[i] && j < sizeof(buf) - 4; i++) {
-		if (out[i] == '\n') {
-			if (out[i + 1])
+	if (fails) {
+		while (fails > out && fails[-1] != '\n')
+			fails--;
+		from = fails;
+	} else if (len > 240) {
+		from = out + len - 240;
+	}
+	for (; *from && j < sizeof(buf) - 4; from++) {
+		if (*from == '\n') {
+			if (from[1])
 				j += snprintf(buf + j, sizeof(buf) - j, " | ");
-		} else if (out[i] != '\r') {
-			buf[j++] = out[i];
+		} else if (*from != '\r') {
+			buf[j++] = *from;
 		}
 	}
 	buf[j] = '\0';
@@ -774,7 +786,7 @@ static void t_guest(void)
 	/* Leave the harness time to report a hang as ours, not its own. */
 	if (timeout > 10)
 		timeout -= 5;
-	run_guest(t->guest, t->guest, t->args, timeout, t->want, t->expect);
+	run_guest(t->name, t->guest, t->args, timeout, t->want, t->expect);
 }
 
 /*
@@ -1144,18 +1156,38 @@ static int run_case(const struct hosttest *t)
 	return 1;
 }
 
+static char cmdline[1024];	/* the kernel's, from /proc/cmdline */
+
+static void read_cmdline(void)
+{
+	int fd = open("/proc/cmdline", O_RDONLY), n = 0;
+
+	if (fd >= 0) {
+		n = read(fd, cmdline, sizeof(cmdline) - 1);
+		close(fd);
+	}
+	cmdline[n > 0 ? n : 0] = '\0';
+}
+
 /* Was the kernel booted with lguest.demo (by `make run`)? */
 static int demo_wanted(void)
 {
-	char line[1024];
-	int fd = open("/proc/cmdline", O_RDONLY), n;
+	return strstr(cmdline, "lguest.demo") != NULL;
+}
 
-	if (fd < 0)
-		return 0;
-	n = read(fd, line, sizeof(line) - 1);
-	close(fd);
-	line[n > 0 ? n : 0] = '\0';
-	return strstr(line, "lguest.demo") != NULL;
+/* With lguest.only=a,b,c on the kernel command line, run only those cases. */
+static int case_wanted(const char *name)
+{
+	const char *only = strstr(cmdline, "lguest.only="), *p;
+	size_t n = strlen(name);
+
+	if (!only)
+		return 1;
+	for (p = only + strlen("lguest.only="); *p && *p != ' '; p++)
+		if ((p[-1] == '=' || p[-1] == ',') && !strncmp(p, name, n) &&
+		    (p[n] == ',' || p[n] == ' ' || p[n] == '\n' || !p[n]))
+			return 1;
+	return 0;
 }
 
 /*
@@ -1224,6 +1256,7 @@ int main(void)
 		goto out;
 	}
 
+	read_cmdline();
 	if (demo_wanted()) {
 		demo();
 		goto out;
@@ -1232,6 +1265,8 @@ int main(void)
 	say("HOSTTESTS START %u", (unsigned int)(sizeof(tests) /
 						 sizeof(tests[0])));
 	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
+		if (!case_wanted(tests[i].name))
+			continue;
 		if (run_case(&tests[i]))
 			passed++;
 		else
