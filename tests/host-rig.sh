@@ -74,12 +74,14 @@ fi
 { run rm -rf "$RD" && run mkdir -p "$RD"; } || setup_fail "cannot create $RD"
 run cp "$TEST/init" "$RD/init" || setup_fail "cannot copy init"
 run cp -L "$MODULE" "$RD/lg.ko" || setup_fail "cannot copy $MODULE"
-# The Launcher and the Guests, as far as they are built.
-[ -x "$OUT/lguest" ] && EXTRA_FILES="$OUT/lguest:/lguest $EXTRA_FILES"
+# The Launcher and the Guests, as far as they are built; EXTRA_FILES come
+# after them, so they can replace one.
+BUILT=
+[ -x "$OUT/lguest" ] && BUILT="$OUT/lguest:/lguest"
 for f in "$OUT"/guests/*.elf "$OUT"/test/guests/*.elf; do
-	[ -r "$f" ] && EXTRA_FILES="$EXTRA_FILES $f:/guests/$(basename "$f")"
+	[ -r "$f" ] && BUILT="$BUILT $f:/guests/$(basename "$f")"
 done
-for pair in $EXTRA_FILES; do
+for pair in $BUILT $EXTRA_FILES; do
 	src=${pair%%:*}
 	if [ "$src" = "$pair" ]; then
 		dest=/$(basename "$src")

@@ -94,7 +94,8 @@ static void page_tables(void)
 
 static void async_ring(void)
 {
-	static const char one[] = "hcalls: async 1\n", two[] = "hcalls: async 2\n";
+	static const char one[] = "hcalls: async 1\n";
+	static const char two[] = "hcalls: async 2\n";
 
 	async_hcall(LHCALL_NOTIFY, __pa(one), 0, 0);
 	async_hcall(LHCALL_NOTIFY, __pa(two), 0, 0);

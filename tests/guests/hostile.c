@@ -177,8 +177,9 @@ static int idt_bad(void)
 
 	for (i = 0; i < ARRAY_SIZE(gates); i++)
 		if (streq(attack, gates[i].name))
-			idt_set_gate(gates[i].vector,
-				     make_gate(trap_stubs[6], gates[i].type, 1));
+			idt_set_gate(gates[i].vector, make_gate(trap_stubs[6],
+								gates[i].type,
+								1));
 	hcall(LHCALL_FLUSH_ASYNC, 0, 0, 0);
 	return survived();
 }
@@ -361,7 +362,8 @@ static const struct {
 	{ "hcall-13", unknown_hcall }, { "hcall-18", unknown_hcall },
 	{ "hcall-99", unknown_hcall }, { "hcall-max", unknown_hcall },
 	{ "async-unknown", async_unknown }, { "async-init", async_init },
-	{ "shutdown-255", shutdown_status }, { "shutdown-300", shutdown_status },
+	{ "shutdown-255", shutdown_status },
+	{ "shutdown-300", shutdown_status },
 	{ "notify-outside", notify_outside }, { "hcall-storm", hcall_storm },
 	{ "gdt-system", gdt_system }, { "gdt-10", gdt_reserved },
 	{ "gdt-11", gdt_reserved }, { "gdt-16", gdt_reserved },

@@ -8,7 +8,7 @@
  */
 #include "check.h"
 
-#define VA_A		0x40000000UL	/* in a page directory slot of its own */
+#define VA_A		0x40000000UL	/* its own page table */
 #define VA_B		(VA_A + PAGE_SIZE)
 #define VA_RO		(VA_A + 2 * PAGE_SIZE)
 #define VA_SECOND	0x60000000UL	/* only in the second directory */
@@ -99,7 +99,7 @@ static void changes(u32 *pgdir, u32 *page, u32 *other)
 	for (i = 0; i < 3 * LHCALL_RING_SIZE + 5; i++)
 		async_hcall(LHCALL_SET_PTE, __pa(pgdir), VA_A,
 			    __pa(i & 1 ? other : page) | PTE_KERNEL);
-	*pte_of(pgdir, VA_A) = __pa(page) | PTE_KERNEL;	/* the last: even */
+	*pte_of(pgdir, VA_A) = __pa(page) | PTE_KERNEL;	/* as the last */
 	hcall(LHCALL_FLUSH_ASYNC, 0, 0, 0);
 	for (i = 0; i < LHCALL_RING_SIZE; i++)
 		CHECK(lguest_data.hcall_status[i] == 0xFF,

@@ -124,8 +124,8 @@ static void periodic_and_cancel(void)
 
 	clock_set_next(1000 * MS);
 	clock_set_next(1 * MS);	/* replaces the first */
-	CHECK(wait_ticks(clock_ns(), 1, 500) < 500 * MS, "the 1 ms timer did not "
-	      "replace the 1 s one");
+	CHECK(wait_ticks(clock_ns(), 1, 500) < 500 * MS,
+	      "the 1 ms timer did not replace the 1 s one");
 	printk("timer: periodic, cancelled and replaced: ok\n");
 }
 

@@ -6,7 +6,7 @@
  */
 #include "check.h"
 
-#define NOT_PRESENT_SEL	((20 << 3) | 1)	/* a data segment, not present */
+#define NOT_PRESENT_SEL	((20 << 3) | 1)	/* data, not present */
 #define PAST_GDT_SEL	((40 << 3) | 1)	/* beyond the 32 entries */
 
 static struct desc gdt[GDT_ENTRIES];

@@ -647,7 +647,7 @@ static void t_reload_20(void)
 enum {
 	WANT_OK = 0,		/* exit status 0 */
 	WANT_KILLED = -1,	/* killed by the Host: 255 and KILLED_LINE */
-	WANT_CONTAINED = -2,	/* killed, or exit 0 having seen "refused" */
+	WANT_CONTAINED = -2,	/* killed, or exit 0 and "refused" */
 };
 
 /* A note on the console that the rig ignores: what a Guest died of. */
@@ -751,8 +751,8 @@ static void judge(const char *what, int status, const char *out, int want,
 			 code);
 	else if (want == WANT_CONTAINED && !killed &&
 		 !(code == 0 && strstr(out, "refused")))
-		snprintf(why, sizeof(why), "exit %d, neither killed nor refused",
-			 code);
+		snprintf(why, sizeof(why),
+			 "exit %d, neither killed nor refused", code);
 	else if (want >= 0 && code != want)
 		snprintf(why, sizeof(why), "exit %d, want %d", code, want);
 	else if (expect && !strstr(out, expect))
@@ -814,7 +814,7 @@ static int __attribute__((target("sse2"))) xmm_survive(unsigned int seed)
 		     "movdqu 32(%0), %%xmm2\n\tmovdqu 48(%0), %%xmm3\n\t"
 		     "movdqu 64(%0), %%xmm4\n\tmovdqu 80(%0), %%xmm5\n\t"
 		     "movdqu 96(%0), %%xmm6\n\tmovdqu 112(%0), %%xmm7\n\t"
-		     "movl %2, %%eax\n\tint $0x80\n\t"		/* sched_yield */
+		     "movl %2, %%eax\n\tint $0x80\n\t"	/* sched_yield */
 		     "movdqu %%xmm0, 0(%1)\n\tmovdqu %%xmm1, 16(%1)\n\t"
 		     "movdqu %%xmm2, 32(%1)\n\tmovdqu %%xmm3, 48(%1)\n\t"
 		     "movdqu %%xmm4, 64(%1)\n\tmovdqu %%xmm5, 80(%1)\n\t"
@@ -834,7 +834,7 @@ static void __attribute__((noreturn)) fpu_stress(volatile int *stop)
 	for (round = 0; !*stop; round++) {
 		if (!xmm_survive(round))
 			_exit(1);
-		got = harmonic(100000);	/* rounded to a double by the store */
+		got = harmonic(100000);	/* the store rounds it */
 		if (got != want)
 			_exit(2);
 	}
