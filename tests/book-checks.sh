@@ -97,6 +97,17 @@ noroots $SOURCES | sed -n 's/^<<\[\[\(.*\.[chS]\)\]\]>>$/\1/p' | while read -r f
 done >"$tmp/lines"
 check "tangled C carries #line" "$tmp/lines"
 
+# 4b. Tangled C is kernel style in its shape: lines of at most 80 columns
+#     (tabs count 8), indented with tabs.  (#line directives don't count.)
+noroots $SOURCES | sed -n 's/^<<\[\[\(.*\.[chS]\)\]\]>>$/\1/p' | while read -r f; do
+	expand "$TANGLE/$f" | awk -v f="$f" '
+		!/^#line / && length($0) > 80 {
+			printf "%s:%d: %d columns\n", f, NR, length($0) }'
+	grep -n '^  *[^ *]' "$TANGLE/$f" | grep -v ':#line' |
+		sed "s|^|$f: indented with spaces: |"
+done >"$tmp/style"
+check "tangled C within 80 columns, tab-indented" "$tmp/style"
+
 # 5. A second `make tangle` rebuilds nothing.
 before=$(stat -c %Y "$OUT/lg.ko" 2>/dev/null)
 make --no-print-directory tangle >"$tmp/again" 2>&1 || echo "make tangle failed" >>"$tmp/again"

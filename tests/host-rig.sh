@@ -17,9 +17,10 @@
 #           the tests; the console is shown live and the exit status is the
 #           Launcher's (make run does this)
 #
-# The Launcher ($OUT/lguest, as /lguest) and every Guest image
-# ($OUT/guests/*.elf and $OUT/test/guests/*.elf, under /guests/) go into the
-# initramfs too, whichever of them have been built.
+# The Launcher ($OUT/lguest, as /lguest), the Launcher in its test harness
+# ($OUT/test/irqbreak, as /irqbreak) and every Guest image ($OUT/guests/*.elf
+# and $OUT/test/guests/*.elf, under /guests/) go into the initramfs too,
+# whichever of them have been built.
 set -u
 
 OUT=${OUT:-out}
@@ -78,6 +79,7 @@ run cp -L "$MODULE" "$RD/lg.ko" || setup_fail "cannot copy $MODULE"
 # after them, so they can replace one.
 BUILT=
 [ -x "$OUT/lguest" ] && BUILT="$OUT/lguest:/lguest"
+[ -x "$TEST/irqbreak" ] && BUILT="$BUILT $TEST/irqbreak:/irqbreak"
 for f in "$OUT"/guests/*.elf "$OUT"/test/guests/*.elf; do
 	[ -r "$f" ] && BUILT="$BUILT $f:/guests/$(basename "$f")"
 done

@@ -34,7 +34,7 @@ TEST_GUESTS := $(sort $(patsubst tests/guests/%,$(OUT)/test/guests/%,\
 	$(basename $(TEST_GUEST_SRC))))
 TEST_GUESTS := $(addsuffix .elf,$(TEST_GUESTS))
 
-all: $(if $(LAUNCHER_SRC),$(OUT)/lguest) $(DEMOS) \
+all: $(if $(LAUNCHER_SRC),$(OUT)/lguest $(OUT)/test/irqbreak) $(DEMOS) \
 	$(if $(GUEST_RT_SRC),$(TEST_GUESTS))
 	@:
 
@@ -43,6 +43,14 @@ $(OUT)/lguest: $(LAUNCHER_SRC) $(wildcard $(TANGLE)/include/*.h \
 	$(say) CC $@
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(LAUNCHER_CFLAGS) -o $@ $(LAUNCHER_SRC)
+
+# The host test of LHREQ_BREAK and LHREQ_IRQ: the Launcher compiled into a
+# harness that pokes its /dev/lguest from a second thread.
+$(OUT)/test/irqbreak: tests/host/irqbreak.c $(TANGLE)/launcher/lguest.c \
+		$(wildcard $(TANGLE)/include/*.h)
+	$(say) CC $@
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(LAUNCHER_CFLAGS) -pthread -I$(TANGLE) -o $@ $<
 
 $(OUT)/obj/%.o: $(TANGLE)/% $(wildcard $(TANGLE)/include/*.h \
 		$(TANGLE)/guest/*.h)

@@ -959,6 +959,48 @@ static void t_sigkill_storm(void)
 	kill_running("storm", "forever", "storm: raining", 1000, SIGKILL);
 }
 
+/*
+ * A second thread of the Launcher stops the running Guest with LHREQ_BREAK,
+ * then interrupts it with LHREQ_IRQ: /irqbreak is the Launcher with such a
+ * thread (tests/host/irqbreak.c), and the irq Guest shuts down once the
+ * interrupt has come.
+ */
+#define IRQBREAK	"/irqbreak"
+
+static void t_irq_break(void)
+{
+	static const char *const said[] = {
+		"irqbreak: break ok", "irqbreak: irq sent",
+	};
+	static char out[OUT_LEN];
+	char *argv[] = { IRQBREAK, GUEST_DIR "irq.elf", NULL };
+	unsigned int i;
+	int status;
+
+	if (need_module())
+		return;
+	if (access(IRQBREAK, X_OK)) {
+		fail("no %s in the initramfs (is out/test/irqbreak built?)",
+		     IRQBREAK);
+		return;
+	}
+	if (access(argv[1], R_OK)) {
+		fail("no %s in the initramfs", argv[1]);
+		return;
+	}
+	step("running %s %s", argv[0], argv[1]);
+	status = run_prog(argv, out, sizeof(out), 25);
+	if (status == -1) {
+		fail("cannot run %s: %s", IRQBREAK, strerror(errno));
+		return;
+	}
+	judge("irq-break", status, out, WANT_OK, "irq: all");
+	for (i = 0; i < sizeof(said) / sizeof(said[0]); i++)
+		if (!strstr(out, said[i]))
+			fail("no \"%s\" in its output: %s", said[i],
+			     excerpt(out));
+}
+
 /* After all that, the Host still runs Guests and holds no references. */
 static void t_host_fine(void)
 {
@@ -1010,6 +1052,8 @@ static const struct hosttest tests[] = {
 	{ "sigkill",		t_sigkill,	30 },
 	{ "sigkill-irqs-off",	t_sigkill_irqs_off, 30 },
 	{ "sigkill-storm",	t_sigkill_storm, 30 },
+	/* A Launcher's second thread stops the Guest, then interrupts it. */
+	{ "irq-break",		t_irq_break,	30 },
 	/* Guests that misbehave: each must be contained. */
 	HOSTILE("early-notify", WANT_KILLED),
 	HOSTILE("early-shutdown", WANT_KILLED),
