@@ -21,7 +21,7 @@ else
 Q := @
 say := @printf '  %-7s %s\n'
 endif
-export V
+export V Q say
 
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 

@@ -1,16 +1,9 @@
 # Builds the i386 user programs from tangle/: the Launcher, the Guest runtime,
 # the demo Guests, and the test Guests in tests/guests/.  Included by the
-# top Makefile as a second make, so the wildcards see the tangled files.
+# top Makefile as a second make, so the wildcards see the tangled files; it
+# passes OUT and TANGLE, and exports its quiet-output variables Q and say.
 OUT ?= out
 TANGLE ?= tangle
-V ?= 0
-ifeq ($(V),1)
-Q :=
-say := @true
-else
-Q := @
-say := @printf '  %-7s %s\n'
-endif
 
 CC := gcc
 # The Launcher: a static program, so it runs alone in the test initramfs.
