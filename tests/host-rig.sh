@@ -12,7 +12,9 @@
 #   TIMEOUT=600 (seconds for the whole boot)
 #   EXTRA_FILES="src:/dest ..."  more files for the initramfs (a src
 #                without ":dest" lands as /<basename>)
-#   QEMU_CPU, KERNEL_ARGS (appended to the command line), CC, V=1 (echo)
+#   QEMU_CPU, CLEARCPUID (features the Host kernel must not use),
+#   KERNEL_ARGS (appended to the command line), CC, V=1 (echo),
+#   SUITE=host (the name on the result lines, and of the console log)
 #   DEMO=1: boot with lguest.demo, so /init runs the demo Guest instead of
 #           the tests; the console is shown live and the exit status is the
 #           Launcher's (make run does this)
@@ -32,6 +34,8 @@ TIMEOUT=${TIMEOUT:-600}
 EXTRA_FILES=${EXTRA_FILES:-}
 QEMU=${QEMU:-qemu-system-i386}
 QEMU_CPU=${QEMU_CPU:-SandyBridge,-pge,-x2apic,-tsc-deadline,-syscall,-lm}
+CLEARCPUID=${CLEARCPUID:-pge,smep,smap,umip}
+SUITE=${SUITE:-host}
 KERNEL_ARGS=${KERNEL_ARGS:-}
 CC=${CC:-gcc}
 V=${V:-0}
@@ -41,9 +45,9 @@ DEMO=${DEMO:-0}
 SRC=$(dirname "$0")/host/init.c
 TEST=$OUT/test
 RD=$TEST/rd
-LOG=$OUT/host-console.log
+LOG=$OUT/$SUITE-console.log
 APPEND="console=ttyS0 panic=-1 nokaslr nmi_watchdog=0"
-APPEND="$APPEND clearcpuid=pge,smep,smap,umip panic_on_warn=1"
+APPEND="$APPEND clearcpuid=$CLEARCPUID panic_on_warn=1"
 APPEND="$APPEND${KERNEL_ARGS:+ $KERNEL_ARGS}"
 
 # What the kernel says when it is unhappy.
@@ -55,7 +59,7 @@ run() {
 }
 
 setup_fail() {
-	echo "FAIL host: setup: $*"
+	echo "FAIL $SUITE: setup: $*"
 	exit 1
 }
 
@@ -151,14 +155,14 @@ while IFS= read -r line || [ -n "$line" ]; do
 		name=${rest%% *}
 		verdict=${rest#"$name" }
 		if [ "$verdict" = ok ]; then
-			echo "PASS host: $name"
+			echo "PASS $SUITE: $name"
 			passed=$((passed + 1))
 		elif [ "${verdict#FAIL: }" != "$verdict" ]; then
-			echo "FAIL host: $name: ${verdict#FAIL: }"
+			echo "FAIL $SUITE: $name: ${verdict#FAIL: }"
 			failed=$((failed + 1))
 			fails=1
 		else
-			echo "FAIL host: console: garbled result: $line"
+			echo "FAIL $SUITE: console: garbled result: $line"
 			fails=1
 		fi
 		continue
@@ -170,17 +174,17 @@ while IFS= read -r line || [ -n "$line" ]; do
 done <"$LOG"
 
 if [ -n "$clean" ]; then
-	echo "FAIL host: console: $clean"
+	echo "FAIL $SUITE: console: $clean"
 	fails=1
 else
-	echo "PASS host: console clean"
+	echo "PASS $SUITE: console clean"
 fi
 
 if [ -z "$done_line" ]; then
-	echo "FAIL host: boot: no HOSTTESTS DONE line (timeout or crash), see $LOG"
+	echo "FAIL $SUITE: boot: no HOSTTESTS DONE line (timeout or crash), see $LOG"
 	fails=1
 elif [ "$done_line" != "$passed $failed" ]; then
-	echo "FAIL host: boot: /init counted $done_line passed/failed," \
+	echo "FAIL $SUITE: boot: /init counted $done_line passed/failed," \
 		"console shows $passed $failed (lines lost?), see $LOG"
 	fails=1
 fi

@@ -243,14 +243,33 @@ static int no_idt(void)
 	return survived();
 }
 
+/*
+ * sgdt and sidt (not privileged) tell us where the Switcher keeps our GDT
+ * and IDT, unless the Host's processor has UMIP, which makes them fault
+ * outside ring 0; then the Host's first page has to do.
+ */
+static bool find_tables(unsigned long *gdt, unsigned long *idt)
+{
+	u8 gdtr[6], idtr[6];
+	int trap = TRY_ASM("sgdt %0\n\tsidt %1", : "=m"(gdtr), "=m"(idtr));
+
+	if (trap == 13) {
+		printk("hostile: sgdt faults (UMIP): using 0xC0000000\n");
+		*gdt = *idt = 0xC0000000;
+		return false;
+	}
+	CHECK(trap == -1, "sgdt and sidt: trap %d", trap);
+	memcpy(gdt, gdtr + 2, 4);
+	memcpy(idt, idtr + 2, 4);
+	return true;
+}
+
 static int stack_unusable(void)
 {
-	unsigned long esp = 0x50000000;
-	u8 idtr[6];
+	unsigned long esp = 0x50000000, gdt;
 
 	if (streq(attack, "stack-switcher")) {
-		asm volatile("sidt %0" : "=m"(idtr));
-		memcpy(&esp, idtr + 2, 4);
+		find_tables(&gdt, &esp);
 		esp = (esp & PAGE_MASK) + 0x800;
 	}
 	asm volatile("movl %0, %%esp\n\tud2" : : "r"(esp));
@@ -258,9 +277,9 @@ static int stack_unusable(void)
 }
 
 /*
- * The Switcher and the Host: sgdt and sidt (not privileged) tell us where the
- * Switcher keeps our GDT and IDT; the Host's own memory starts at 3 GiB.
- * Every write there must fault, even after we map a page there ourselves.
+ * The Switcher and the Host: the Switcher keeps our GDT and IDT, and the
+ * Host's own memory starts at 3 GiB.  Every write there must fault, even
+ * after we map a page there ourselves.
  */
 static void must_fault(unsigned long va, const char *what)
 {
@@ -273,12 +292,9 @@ static void must_fault(unsigned long va, const char *what)
 
 static int switcher(void)
 {
-	u8 gdtr[6], idtr[6];
 	unsigned long gdt_base, idt_base;
 
-	asm volatile("sgdt %0\n\tsidt %1" : "=m"(gdtr), "=m"(idtr));
-	memcpy(&gdt_base, gdtr + 2, 4);
-	memcpy(&idt_base, idtr + 2, 4);
+	find_tables(&gdt_base, &idt_base);
 	printk("hostile: the GDT is at 0x%x, the IDT at 0x%x\n",
 	       (u32)gdt_base, (u32)idt_base);
 	CHECK(gdt_base >= 0xC0000000 && idt_base >= 0xC0000000,
