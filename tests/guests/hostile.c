@@ -143,6 +143,27 @@ static int tls_system(void)
 	return survived();
 }
 
+/*
+ * A segment register whose descriptor changes under it: %fs holds a TLS data
+ * segment, which we then turn into execute-only code.  The Switcher could not
+ * load that %fs again; the Host must null it instead, and we live on.
+ */
+static int tls_execonly(void)
+{
+	struct desc tls[GDT_TLS_ENTRIES] = {
+		make_desc(0, 0xFFFFF, 0xF3, 0xC),
+	};
+	u32 fs = (GDT_TLS_FIRST << 3) | 3;
+
+	tls_load(tls);
+	asm volatile("movl %0, %%fs" : : "r"(fs));
+	tls[0] = make_desc(0, 0xFFFFF, 0xF8, 0xC);	/* code, no reading */
+	tls_load(tls);
+	asm volatile("movl %%fs, %0" : "=r"(fs));
+	CHECK(fs == 0, "%%fs is 0x%x after its segment became code", fs);
+	return refused();
+}
+
 /* A ring-0 segment is quietly demoted to ring 1, and still works. */
 static int gdt_dpl0(void)
 {
@@ -385,6 +406,7 @@ static const struct {
 	{ "gdt-11", gdt_reserved }, { "gdt-16", gdt_reserved },
 	{ "gdt-33", gdt_too_big }, { "gdt-outside", gdt_outside },
 	{ "gdt-dpl0", gdt_dpl0 }, { "tls-system", tls_system },
+	{ "tls-execonly", tls_execonly },
 	{ "idt-2", idt_bad }, { "idt-8", idt_bad }, { "idt-15", idt_bad },
 	{ "idt-31", idt_bad }, { "idt-256", idt_bad }, { "idt-task", idt_bad },
 	{ "idt-call", idt_bad }, { "idt-16bit", idt_bad },

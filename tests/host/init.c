@@ -1079,6 +1079,7 @@ static const struct hosttest tests[] = {
 	HOSTILE("gdt-outside", WANT_KILLED),
 	HOSTILE("gdt-dpl0", WANT_OK),
 	HOSTILE("tls-system", WANT_KILLED),
+	HOSTILE("tls-execonly", WANT_OK),
 	HOSTILE("idt-2", WANT_KILLED),
 	HOSTILE("idt-8", WANT_KILLED),
 	HOSTILE("idt-15", WANT_KILLED),
