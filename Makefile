@@ -53,7 +53,7 @@ KDIR := /usr/src/linux-headers-$(KVER)
 
 PACKAGES := noweb pandoc qemu-system-x86 gcc gcc-multilib make cpio \
 	texlive-latex-recommended texlive-latex-extra texlive-pictures \
-	texlive-fonts-recommended lmodern poppler-utils kmod
+	texlive-fonts-recommended lmodern poppler-utils strace
 
 deps: $(OUT)/.deps
 
