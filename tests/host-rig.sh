@@ -18,11 +18,16 @@
 #   DEMO=1: boot with lguest.demo, so /init runs the demo Guest instead of
 #           the tests; the console is shown live and the exit status is the
 #           Launcher's (make run does this)
+#   BENCH=1: boot with lguest.bench, so /init runs /native-bench and the
+#           bench Guest instead of the tests; shows their lines and the
+#           table of Guest/native ratios, and the exit status says only
+#           whether both ran (make bench does this; nothing is judged on time)
 #
 # The Launcher ($OUT/lguest, as /lguest), the Launcher in its test harness
-# ($OUT/test/irqbreak, as /irqbreak) and every Guest image ($OUT/guests/*.elf
-# and $OUT/test/guests/*.elf, under /guests/) go into the initramfs too,
-# whichever of them have been built.
+# ($OUT/test/irqbreak, as /irqbreak), the native benchmark
+# ($OUT/test/native-bench, as /native-bench) and every Guest image
+# ($OUT/guests/*.elf and $OUT/test/guests/*.elf, under /guests/) go into the
+# initramfs too, whichever of them have been built.
 set -u
 
 OUT=${OUT:-out}
@@ -40,7 +45,9 @@ KERNEL_ARGS=${KERNEL_ARGS:-}
 CC=${CC:-gcc}
 V=${V:-0}
 DEMO=${DEMO:-0}
+BENCH=${BENCH:-0}
 [ "$DEMO" = 1 ] && KERNEL_ARGS="lguest.demo${KERNEL_ARGS:+ $KERNEL_ARGS}"
+[ "$BENCH" = 1 ] && KERNEL_ARGS="lguest.bench${KERNEL_ARGS:+ $KERNEL_ARGS}"
 
 SRC=$(dirname "$0")/host/init.c
 TEST=$OUT/test
@@ -84,6 +91,7 @@ run cp -L "$MODULE" "$RD/lg.ko" || setup_fail "cannot copy $MODULE"
 BUILT=
 [ -x "$OUT/lguest" ] && BUILT="$OUT/lguest:/lguest"
 [ -x "$TEST/irqbreak" ] && BUILT="$BUILT $TEST/irqbreak:/irqbreak"
+[ -x "$TEST/native-bench" ] && BUILT="$BUILT $TEST/native-bench:/native-bench"
 for f in "$OUT"/guests/*.elf "$OUT"/test/guests/*.elf; do
 	[ -r "$f" ] && BUILT="$BUILT $f:/guests/$(basename "$f")"
 done
@@ -126,6 +134,21 @@ if [ "$DEMO" = 1 ]; then
 	fi
 	[ -n "$demo" ] || { echo "lguest demo: no result (see $LOG)"; exit 1; }
 	exit "$([ "$demo" = 0 ] && echo 0 || echo 1)"
+fi
+
+# The bench: /init's lines from its start, without the kernel's, as they
+# come; the exit status says whether both sides ran, never how fast.
+if [ "$BENCH" = 1 ]; then
+	boot 2>&1 | tee "$LOG" | sed -u -n -e 's/\r$//' -e '/^\[ *[0-9]/d' \
+		-e '/LGUEST BENCH START/,$p'
+	bench=$(sed -n 's/.*LGUEST BENCH DONE \([0-9]*\).*/\1/p' "$LOG")
+	bad=$(grep -E "$BAD" "$LOG" | head -1)
+	if [ -n "$bad" ]; then
+		echo "lguest bench: the Host complained: $bad"
+		exit 1
+	fi
+	[ -n "$bench" ] || { echo "lguest bench: no result (see $LOG)"; exit 1; }
+	exit "$([ "$bench" = 0 ] && echo 0 || echo 1)"
 fi
 
 boot >"$LOG" 2>&1

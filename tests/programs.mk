@@ -28,7 +28,7 @@ TEST_GUESTS := $(sort $(patsubst tests/guests/%,$(OUT)/test/guests/%,\
 TEST_GUESTS := $(addsuffix .elf,$(TEST_GUESTS))
 
 all: $(if $(LAUNCHER_SRC),$(OUT)/lguest $(OUT)/test/irqbreak) $(DEMOS) \
-	$(if $(GUEST_RT_SRC),$(TEST_GUESTS))
+	$(if $(GUEST_RT_SRC),$(TEST_GUESTS)) $(OUT)/test/native-bench
 	@:
 
 $(OUT)/lguest: $(LAUNCHER_SRC) $(wildcard $(TANGLE)/include/*.h \
@@ -44,6 +44,13 @@ $(OUT)/test/irqbreak: tests/host/irqbreak.c $(TANGLE)/launcher/lguest.c \
 	$(say) CC $@
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(LAUNCHER_CFLAGS) -pthread -I$(TANGLE) -o $@ $<
+
+# The native side of `make bench`: the Host kernel's own costs, measured in
+# the same QEMU machine as the bench Guest's (tests/guests/bench.c).
+$(OUT)/test/native-bench: tests/host/native-bench.c
+	$(say) CC $@
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -m32 -static -O2 -g -Wall -Werror -o $@ $<
 
 $(OUT)/obj/%.o: $(TANGLE)/% $(wildcard $(TANGLE)/include/*.h \
 		$(TANGLE)/guest/*.h)

@@ -35,6 +35,11 @@
  * Booted with "lguest.demo" on the kernel command line (make run), init
  * runs no tests: it runs the demo Guest with its output on the console,
  * prints "LGUEST DEMO DONE <status>" and powers off.
+ *
+ * Booted with "lguest.bench" (make bench), init runs no tests either: it
+ * runs /native-bench and the bench Guest, prints their lines and a table of
+ * Guest against native costs, then "LGUEST BENCH DONE <status>", and powers
+ * off.  The bench measures; it never passes or fails on time.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -1266,6 +1271,168 @@ static void demo(void)
 	say("LGUEST DEMO DONE %d", code);
 }
 
+/* Was the kernel booted with lguest.bench (by `make bench`)? */
+static int bench_wanted(void)
+{
+	return strstr(cmdline, "lguest.bench") != NULL;
+}
+
+/*
+ * The bench: /native-bench (tests/host/native-bench.c) prints "native: NAME
+ * NS" lines, the bench Guest (tests/guests/bench.c) "bench: NAME NS" lines;
+ * the same NAME on both sides is the same operation, and the table gives
+ * the Guest's cost as a multiple of the native one.  Each runs
+ * BENCH_PASSES times, in turn, and the table keeps each one's best.
+ */
+#define NATIVE_BENCH	"/native-bench"
+#define BENCH_MAX	32
+#define BENCH_TIMEOUT	120	/* seconds for each program */
+#define BENCH_PASSES	2	/* runs of each, the best result kept */
+
+struct bench_line {
+	char name[32];
+	long long guest, native;	/* ns, or -1 if not measured */
+};
+
+static struct bench_line bench_lines[BENCH_MAX];
+static unsigned int bench_count;
+
+/* Echo @out to the console, keeping the lines that start with @prefix. */
+static void bench_collect(const char *out, const char *prefix, int guest)
+{
+	const char *line, *end;
+	struct bench_line *b;
+	char copy[256], name[32];
+	long long ns;
+	unsigned int i;
+	int len;
+
+	for (line = out; *line; line = *end ? end + 1 : end) {
+		end = strchr(line, '\n');
+		if (!end)
+			end = line + strlen(line);
+		len = end - line;
+		if (len >= (int)sizeof(copy))
+			len = sizeof(copy) - 1;
+		memcpy(copy, line, len);
+		copy[len] = '\0';
+		if (len && copy[len - 1] == '\r')
+			copy[--len] = '\0';
+		if (!len)
+			continue;
+		say("%s", copy);
+		if (strncmp(copy, prefix, strlen(prefix)) ||
+		    sscanf(copy + strlen(prefix), "%31s %lld", name, &ns) != 2)
+			continue;
+		for (i = 0; i < bench_count; i++)
+			if (!strcmp(bench_lines[i].name, name))
+				break;
+		if (i == bench_count) {
+			if (bench_count == BENCH_MAX)
+				continue;
+			b = &bench_lines[bench_count++];
+			snprintf(b->name, sizeof(b->name), "%s", name);
+			b->guest = b->native = -1;
+		}
+		b = &bench_lines[i];
+		/* Of the passes, the best. */
+		if (guest && (b->guest < 0 || ns < b->guest))
+			b->guest = ns;
+		else if (!guest && (b->native < 0 || ns < b->native))
+			b->native = ns;
+	}
+}
+
+/* Run @argv for the bench; 0 if it exited 0. */
+static int bench_run(char *const argv[], const char *prefix, int guest)
+{
+	static char out[OUT_LEN];
+	int status;
+
+	if (access(argv[0], X_OK)) {
+		say("lguest bench: no %s in the initramfs", argv[0]);
+		return -1;
+	}
+	say("lguest bench: %s%s%s", argv[0], argv[1] ? " " : "",
+	    argv[1] ? argv[1] : "");
+	status = run_prog(argv, out, sizeof(out), BENCH_TIMEOUT);
+	bench_collect(out, prefix, guest);
+	if (status == -1) {
+		say("lguest bench: cannot run %s: %s", argv[0],
+		    strerror(errno));
+		return -1;
+	}
+	if (status == -2) {
+		say("lguest bench: %s still running after %d s", argv[0],
+		    BENCH_TIMEOUT);
+		return -1;
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		say("lguest bench: %s ended with %s %d", argv[0],
+		    WIFEXITED(status) ? "status" : "signal",
+		    WIFEXITED(status) ? WEXITSTATUS(status) :
+		    WTERMSIG(status));
+		return -1;
+	}
+	return 0;
+}
+
+/* One row: both sides and their ratio, or "-" for a side not measured. */
+static void bench_row(const struct bench_line *b)
+{
+	char g[24] = "-", n[24] = "-", r[24] = "-";
+
+	if (b->guest >= 0)
+		snprintf(g, sizeof(g), "%lld", b->guest);
+	if (b->native >= 0)
+		snprintf(n, sizeof(n), "%lld", b->native);
+	if (b->guest >= 0 && b->native > 0)
+		snprintf(r, sizeof(r), "%.2f",
+			 (double)b->guest / (double)b->native);
+	say("BENCH %-12s %10s %10s %7s", b->name, g, n, r);
+}
+
+static void bench(void)
+{
+	char *native[] = { NATIVE_BENCH, NULL };
+	char *guest[] = { LAUNCHER, GUEST_DIR "bench.elf", NULL };
+	unsigned int i, pairs = 0;
+	int bad = 0;
+
+	memset(report, 0, sizeof(*report));
+	say("LGUEST BENCH START");
+	if (need_module()) {
+		say("lguest bench: %s", report->reason);
+		say("LGUEST BENCH DONE 1");
+		return;
+	}
+	/* Taking turns, so that a busy moment on the machine hits both. */
+	for (i = 0; i < BENCH_PASSES; i++) {
+		bad |= bench_run(native, "native: ", 0);
+		bad |= bench_run(guest, "bench: ", 1);
+	}
+
+	/* The pairs, then what only the Guest has, then only native. */
+	say("BENCH %-12s %10s %10s %7s", "name", "guest_ns", "native_ns",
+	    "ratio");
+	for (i = 0; i < bench_count; i++)
+		if (bench_lines[i].guest >= 0 && bench_lines[i].native >= 0) {
+			bench_row(&bench_lines[i]);
+			pairs++;
+		}
+	for (i = 0; i < bench_count; i++)
+		if (bench_lines[i].native < 0)
+			bench_row(&bench_lines[i]);
+	for (i = 0; i < bench_count; i++)
+		if (bench_lines[i].guest < 0)
+			bench_row(&bench_lines[i]);
+	if (!pairs) {
+		say("lguest bench: no Guest and native results to compare");
+		bad = 1;
+	}
+	say("LGUEST BENCH DONE %d", bad ? 1 : 0);
+}
+
 static void mount_fs(const char *src, const char *dir, const char *type)
 {
 	mkdir(dir, 0755);
@@ -1304,6 +1471,10 @@ int main(void)
 	read_cmdline();
 	if (demo_wanted()) {
 		demo();
+		goto out;
+	}
+	if (bench_wanted()) {
+		bench();
 		goto out;
 	}
 
