@@ -123,17 +123,25 @@ boot() {
 		-initrd "$TEST/initrd.gz" -append "$APPEND" </dev/null
 }
 
+# verdict WHAT MARKER: exit with the status /init printed after MARKER on
+# the console, or 1 if it printed none or the Host complained.
+verdict() {
+	local what=$1 marker=$2 result bad
+
+	result=$(sed -n "s/.*$marker \(-\{0,1\}[0-9]*\).*/\1/p" "$LOG")
+	bad=$(grep -E "$BAD" "$LOG" | head -1)
+	if [ -n "$bad" ]; then
+		echo "lguest $what: the Host complained: $bad"
+		exit 1
+	fi
+	[ -n "$result" ] || { echo "lguest $what: no result (see $LOG)"; exit 1; }
+	exit "$([ "$result" = 0 ] && echo 0 || echo 1)"
+}
+
 # The demo: the console as it happens, and the Launcher's verdict.
 if [ "$DEMO" = 1 ]; then
 	boot 2>&1 | tee "$LOG"
-	demo=$(sed -n 's/.*LGUEST DEMO DONE \(-\{0,1\}[0-9]*\).*/\1/p' "$LOG")
-	bad=$(grep -E "$BAD" "$LOG" | head -1)
-	if [ -n "$bad" ]; then
-		echo "lguest demo: the Host complained: $bad"
-		exit 1
-	fi
-	[ -n "$demo" ] || { echo "lguest demo: no result (see $LOG)"; exit 1; }
-	exit "$([ "$demo" = 0 ] && echo 0 || echo 1)"
+	verdict demo "LGUEST DEMO DONE"
 fi
 
 # The bench: /init's lines from its start, without the kernel's, as they
@@ -141,14 +149,7 @@ fi
 if [ "$BENCH" = 1 ]; then
 	boot 2>&1 | tee "$LOG" | sed -u -n -e 's/\r$//' -e '/^\[ *[0-9]/d' \
 		-e '/LGUEST BENCH START/,$p'
-	bench=$(sed -n 's/.*LGUEST BENCH DONE \([0-9]*\).*/\1/p' "$LOG")
-	bad=$(grep -E "$BAD" "$LOG" | head -1)
-	if [ -n "$bad" ]; then
-		echo "lguest bench: the Host complained: $bad"
-		exit 1
-	fi
-	[ -n "$bench" ] || { echo "lguest bench: no result (see $LOG)"; exit 1; }
-	exit "$([ "$bench" = 0 ] && echo 0 || echo 1)"
+	verdict bench "LGUEST BENCH DONE"
 fi
 
 boot >"$LOG" 2>&1

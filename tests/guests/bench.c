@@ -218,14 +218,17 @@ static void timer(const char *name, bool spin)
 		b = rdtsc();
 		deadline = a + (b - a) / 2 +
 			   TIMER_NS * (u64)lguest_data.tsc_khz / 1000000;
+		if (!spin)
+			irq_disable();
 		while (ticks == before) {
 			if (spin)
 				barrier();
 			else
-				halt();
+				wait_for_interrupt();
 			if (rdtsc() - a > second)
 				lguest_panic("bench: no clock interrupt in 1 s");
 		}
+		irq_enable();
 		lat[s] = tick_tsc > deadline ? tick_tsc - deadline : 0;
 	}
 	sort(lat, SAMPLES);

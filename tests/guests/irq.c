@@ -44,8 +44,10 @@ int guest_main(const struct lguest_boot_info *boot)
 	printk("irq: ready\n");
 
 	start = clock_ns();
+	irq_disable();
 	while (!irqs && clock_ns() - start < WAIT_MS * MS)
-		halt();
+		wait_for_interrupt();
+	irq_enable();
 	took = clock_ns() - start;
 	/* A second delivery of the same interrupt would come at once. */
 	spin_ns(100 * MS);

@@ -31,8 +31,10 @@ static void tick(struct trap_frame *f)
  */
 static u64 wait_ticks(u64 start, int n, unsigned int ms)
 {
+	irq_disable();
 	while (ticks < n && clock_ns() - start < ms * MS)
-		halt();
+		wait_for_interrupt();
+	irq_enable();
 	return clock_ns() - start;
 }
 
