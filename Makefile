@@ -99,16 +99,33 @@ $(HOSTKERNEL_MK):
 
 tangle: $(OUT)/.deps $(TANGLE)/.stamp module programs
 
+# notangle -L keeps every line in the column it has in the .nw file, which
+# would cost a chunk used inside a function its indentation.  So we tangle
+# twice, with and without #line, and take the #line directives from the one
+# and the lines, indented as the C needs them, from the other.  (Before each
+# #line in the middle of a line, -L leaves the indentation it had begun on a
+# line of its own; those lines are dropped.)
+tangle_with_lines = notangle -t8 -R"[[$(1)]]" $(SOURCES) \
+	>$(TANGLE)/.plain.$$$$ && \
+	notangle -L -R"[[$(1)]]" $(SOURCES) | awk \
+	'NR == FNR { plain[++n] = $$0; next } \
+	 /^\#line / { print; held = 0; next } \
+	 held { print plain[++i]; held = 0 } \
+	 /^[ \t]+$$/ { held = 1; next } \
+	 { print plain[++i] } \
+	 END { if (held) print plain[++i]; \
+	       if (i != n) { print "line counts differ" >"/dev/stderr"; exit 1 } }' \
+	$(TANGLE)/.plain.$$$$ - && rm -f $(TANGLE)/.plain.$$$$
+
 $(TANGLE)/.stamp: $(SOURCES) Makefile
 	$(Q)mkdir -p $(TANGLE)
 	$(Q)noroots $(SOURCES) | sed -n 's/^<<\[\[\(.*\)\]\]>>$$/\1/p' | \
 	while read -r f; do \
-		case "$$f" in \
-		*.c|*.h|*.S) line=-L ;; \
-		*) line= ;; \
-		esac; \
 		mkdir -p "$(TANGLE)/$$(dirname "$$f")"; \
-		notangle $$line -R"[[$$f]]" $(SOURCES) >$(TANGLE)/.tmp.$$$$ || exit 1; \
+		case "$$f" in \
+		*.c|*.h|*.S) $(call tangle_with_lines,$$f) ;; \
+		*) notangle -R"[[$$f]]" $(SOURCES) ;; \
+		esac >$(TANGLE)/.tmp.$$$$ || exit 1; \
 		if ! cmp -s $(TANGLE)/.tmp.$$$$ "$(TANGLE)/$$f"; then \
 			[ "$(V)" = 1 ] || printf '  %-7s %s\n' TANGLE "$(TANGLE)/$$f"; \
 			cpif "$(TANGLE)/$$f" <$(TANGLE)/.tmp.$$$$; \
