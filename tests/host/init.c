@@ -13,15 +13,19 @@
  *
  * then "HOSTTESTS DONE <passed> <failed>" and power the machine off.  The rig
  * also scans the console for kernel complaints, so nothing printed here may
- * look like one.
+ * look like one.  (The one report a case provokes on purpose, an NMI
+ * backtrace, is fenced by "HOSTTESTS QUIET BEGIN/END" lines: see
+ * t_nmi_in_guest() and tests/host-rig.sh.)
  *
  * Adding a case: write "static void t_foo(void)" which calls fail() (as many
  * times as it likes; the reasons are joined) for anything wrong, and step()
  * before anything that might hang, then add a line to the table.  Cases run
  * in table order and share the kernel, so a case that needs the module calls
- * need_module() first.  run_prog() runs a program from the initramfs (say
- * /lguest) with a time limit and captures its output; prog_start() and
- * prog_wait() do the same in two halves, for programs that run side by side.
+ * need_module() first.  A case that needs more CPUs than one says how many
+ * in the table (.cpus); on a machine with fewer it is not run, and a note
+ * says so.  run_prog() runs a program from the initramfs (say /lguest) with
+ * a time limit and captures its output; prog_start() and prog_wait() do the
+ * same in two halves, for programs that run side by side.
  *
  * Most cases run a Guest: the rig puts the Launcher at /lguest and every
  * Guest image under /guests/, and a GUEST() or HOSTILE() line in the table
@@ -44,6 +48,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -216,9 +221,12 @@ struct prog {
 	size_t outlen, used;
 };
 
-/* Start argv[0] (a path), its stdin /dev/null.  0, or -1 with errno set. */
-static int prog_start(struct prog *p, char *const argv[], char *out,
-		      size_t outlen)
+/*
+ * Start argv[0] (a path), its stdin /dev/null, on CPU @cpu alone (-1: any).
+ * 0, or -1 with errno set.
+ */
+static int prog_start_on(struct prog *p, char *const argv[], char *out,
+			 size_t outlen, int cpu)
 {
 	int pipefd[2];
 
@@ -237,11 +245,21 @@ static int prog_start(struct prog *p, char *const argv[], char *out,
 	}
 	if (p->pid == 0) {
 		int null = open("/dev/null", O_RDONLY);
+		cpu_set_t set;
 
 		if (null >= 0)
 			dup2(null, 0);
 		dup2(pipefd[1], 1);
 		dup2(pipefd[1], 2);
+		if (cpu >= 0) {
+			CPU_ZERO(&set);
+			CPU_SET(cpu, &set);
+			if (sched_setaffinity(0, sizeof(set), &set)) {
+				dprintf(2, "sched_setaffinity(CPU %d): %s\n",
+					cpu, strerror(errno));
+				_exit(127);
+			}
+		}
 		execv(argv[0], argv);
 		dprintf(2, "exec %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
@@ -250,6 +268,12 @@ static int prog_start(struct prog *p, char *const argv[], char *out,
 	p->fd = pipefd[0];
 	fcntl(p->fd, F_SETFL, fcntl(p->fd, F_GETFL) | O_NONBLOCK);
 	return 0;
+}
+
+static int prog_start(struct prog *p, char *const argv[], char *out,
+		      size_t outlen)
+{
+	return prog_start_on(p, argv, out, outlen, -1);
 }
 
 /* Collect whatever the program has written; returns 0 at end of file. */
@@ -344,6 +368,7 @@ struct hosttest {
 	const char *args;	/* its command line words, or NULL */
 	int want;		/* an exit status, or one of the WANTs */
 	const char *expect;	/* text its output must contain, or NULL */
+	unsigned int cpus;	/* CPUs it needs; fewer present: not run */
 };
 
 static const struct hosttest *current;	/* the case running now */
@@ -705,9 +730,12 @@ static const char *excerpt(const char *out)
 	return buf;
 }
 
-/* Start the Launcher on /guests/@guest.elf with the words in @args. */
-static int start_guest(struct prog *p, const char *guest, const char *args,
-		       char *out, size_t outlen)
+/*
+ * Start the Launcher on /guests/@guest.elf with the words in @args, on CPU
+ * @cpu alone (-1: any).
+ */
+static int start_guest_on(struct prog *p, const char *guest, const char *args,
+			  char *out, size_t outlen, int cpu)
 {
 	static char path[128], words[256];
 	char *argv[16], *w;
@@ -729,11 +757,17 @@ static int start_guest(struct prog *p, const char *guest, const char *args,
 		argv[argc++] = w;
 	argv[argc] = NULL;
 	step("running %s %s", guest, args ? args : "");
-	if (prog_start(p, argv, out, outlen)) {
+	if (prog_start_on(p, argv, out, outlen, cpu)) {
 		fail("cannot run %s: %s", LAUNCHER, strerror(errno));
 		return -1;
 	}
 	return 0;
+}
+
+static int start_guest(struct prog *p, const char *guest, const char *args,
+		       char *out, size_t outlen)
+{
+	return start_guest_on(p, guest, args, out, outlen, -1);
 }
 
 /* Judge the Launcher's wait @status and output @out against @want. */
@@ -965,6 +999,210 @@ static void t_sigkill_storm(void)
 }
 
 /*
+ * A non-maskable interrupt that arrives while a Guest runs must reach the
+ * Host's own handler (S:075, S:130), not vanish with the Guest's exit.  The
+ * busy Guest spins on CPU 1; from CPU 0, "l" into /proc/sysrq-trigger sends
+ * CPU 1 an NMI whose handler prints "NMI backtrace for cpu 1" and the
+ * registers it interrupted; the write waits (up to 10 s) until CPU 1 has
+ * done so.  We read the kernel's log from /dev/kmsg.  The report must be
+ * there, and must show that the NMI came the Guest's way: its EIP in the lg
+ * module, just after an indirect call ("Code: ... ff dN <..>"), which is
+ * where call_host_handler() has the Host's handler return.  An NMI that
+ * finds CPU 1 elsewhere (in the Host for its timer, or in the Launcher) is
+ * handled but proves nothing, and we send another.
+ *
+ * The report holds a "Call Trace" line, which the rig forgives only between
+ * the HOSTTESTS QUIET BEGIN and END lines we put into the kernel's log
+ * around it (so that the console shows them in order with the kernel's own
+ * lines), and only one after each "NMI backtrace for cpu N".
+ */
+#define KMSG		"/dev/kmsg"
+#define SYSRQ		"/proc/sysrq-trigger"
+#define NMI_TRIES	4	/* two QUIET lines each: /dev/kmsg takes 10 */
+
+/* The CPUs in a sysfs list such as "0-1,3" at @path; 0 if unreadable. */
+static unsigned long cpu_list(const char *path)
+{
+	unsigned long mask = 0, a, b;
+	char buf[256], *p, *end;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), n = -1;
+
+	if (fd >= 0) {
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+	}
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	for (p = buf; *p >= '0' && *p <= '9'; p = end + (*end == ',')) {
+		a = b = strtoul(p, &end, 10);
+		if (*end == '-')
+			b = strtoul(end + 1, &end, 10);
+		for (; a <= b && a < 8 * sizeof(mask); a++)
+			mask |= 1UL << a;
+	}
+	return mask;
+}
+
+/* A line into the kernel's log: "HOSTTESTS QUIET <what> <case>". */
+static void kmsg_say(int fd, const char *what)
+{
+	char line[128];
+	int len;
+
+	len = snprintf(line, sizeof(line), "<4>HOSTTESTS QUIET %s %s\n", what,
+		       current->name);
+	if (write(fd, line, len) != len)
+		fail("writing to %s: %s", KMSG, strerror(errno));
+}
+
+/* What the kernel's log said of one CPU's NMI backtrace. */
+struct nmi_report {
+	int seen;		/* "NMI backtrace for cpu N" */
+	int idle;		/* "... skipped: idling at ..." instead */
+	char eip[128];		/* its "EIP: " line, without that */
+	char code[256];		/* its "Code: " line, without that */
+};
+
+/*
+ * Read the kernel's log from @fd (non-blocking) for @ms at most, or until
+ * CPU @cpu's NMI backtrace has shown its EIP and code.
+ */
+static void kmsg_backtrace(int fd, unsigned int cpu, struct nmi_report *r,
+			   unsigned int ms)
+{
+	char rec[1024], head[64], *text, *nl;
+	unsigned int waited = 0;
+	size_t hlen;
+	ssize_t n;
+
+	memset(r, 0, sizeof(*r));
+	hlen = snprintf(head, sizeof(head), "NMI backtrace for cpu %u", cpu);
+	while (!r->idle && !r->code[0]) {
+		n = read(fd, rec, sizeof(rec) - 1);
+		if (n < 0 && (errno == EPIPE || errno == EINTR))
+			continue;	/* EPIPE: records lost, go on */
+		if (n <= 0) {
+			if (waited >= ms)
+				break;
+			sleep_ms(10);
+			waited += 10;
+			continue;
+		}
+		/* "level,seq,usec,flags;text\n", maybe " KEY=value" lines. */
+		rec[n] = '\0';
+		text = strchr(rec, ';');
+		if (!text)
+			continue;
+		text++;
+		nl = strchr(text, '\n');
+		if (nl)
+			*nl = '\0';
+		if (!r->seen && !strncmp(text, head, hlen)) {
+			if (!text[hlen])
+				r->seen = 1;
+			else if (!strncmp(text + hlen, " skipped", 8))
+				r->idle = 1;
+		} else if (r->seen && !r->eip[0] && !strncmp(text, "EIP: ", 5)) {
+			snprintf(r->eip, sizeof(r->eip), "%s", text + 5);
+		} else if (r->eip[0] && !strncmp(text, "Code: ", 6)) {
+			snprintf(r->code, sizeof(r->code), "%s", text + 6);
+		}
+	}
+}
+
+/* Was the NMI of @r taken just after a "call *%reg" in the lg module? */
+static int nmi_after_call(const struct nmi_report *r)
+{
+	const char *at = strchr(r->code, '<');
+
+	return strstr(r->eip, " [lg]") && at && at - r->code >= 6 &&
+	       !strncmp(at - 6, "ff d", 4) && at[-2] >= '0' && at[-2] <= '7';
+}
+
+static void t_nmi_in_guest(void)
+{
+	static char out[OUT_LEN];
+	unsigned int sent, took = 0;
+	struct nmi_report r = { 0 };
+	int kmsg, sysrq, tries;
+	cpu_set_t set;
+	struct prog p;
+
+	if (need_module())
+		return;
+	if (!(cpu_list("/sys/devices/system/cpu/online") & 2)) {
+		fail("CPU 1 is not online");
+		return;
+	}
+	/* We stay on CPU 0, and leave CPU 1 to the Guest. */
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	if (sched_setaffinity(0, sizeof(set), &set)) {
+		fail("sched_setaffinity(CPU 0): %s", strerror(errno));
+		return;
+	}
+	kmsg = open(KMSG, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (kmsg < 0) {
+		fail("open %s: %s", KMSG, strerror(errno));
+		return;
+	}
+	if (start_guest_on(&p, "busy", "5000", out, sizeof(out), 1)) {
+		close(kmsg);
+		return;
+	}
+	if (prog_wait_output(&p, "busy: spinning", 20000)) {
+		fail("no \"busy: spinning\": %s", excerpt(out));
+		prog_wait(&p, 0);
+		close(kmsg);
+		return;
+	}
+	sleep_ms(500);		/* surely in the Guest by now */
+	for (tries = 1; tries <= NMI_TRIES; tries++) {
+		prog_drain(&p);
+		if (strstr(out, "busy: done")) {
+			fail("the Guest finished before the NMI of try %d",
+			     tries);
+			break;
+		}
+		lseek(kmsg, 0, SEEK_END);
+		kmsg_say(kmsg, "BEGIN");
+		step("try %d: sysrq l, an NMI to CPU 1", tries);
+		sent = now_ms();
+		sysrq = open(SYSRQ, O_WRONLY | O_CLOEXEC);
+		if (sysrq < 0 || write(sysrq, "l", 1) != 1)
+			fail("writing to %s: %s", SYSRQ, strerror(errno));
+		took = now_ms() - sent;
+		if (sysrq >= 0)
+			close(sysrq);
+		kmsg_backtrace(kmsg, 1, &r, 1000);
+		kmsg_say(kmsg, "END");
+		if (report->reason[0] || !r.seen || nmi_after_call(&r))
+			break;
+		note("nmi-in-guest: try %d: the NMI found CPU 1 outside the "
+		     "Guest, at %s", tries, r.eip[0] ? r.eip : "?");
+	}
+	if (report->reason[0])
+		;
+	else if (r.idle)
+		fail("CPU 1 was idle, not running the Guest");
+	else if (!r.seen)
+		fail("no \"NMI backtrace for cpu 1\" (sysrq waited %u ms): "
+		     "the Host lost the NMI", took);
+	else if (!r.code[0])
+		fail("CPU 1's NMI backtrace has no EIP and Code lines");
+	else if (!nmi_after_call(&r))
+		fail("in %d tries, no NMI found CPU 1 running the Guest",
+		     NMI_TRIES);
+	else
+		note("nmi-in-guest: try %d: CPU 1 took the NMI at %s "
+		     "(sysrq waited %u ms)", tries, r.eip, took);
+	step("waiting for the busy Guest");
+	judge("busy", prog_wait(&p, 20000), out, WANT_OK, "busy: done");
+	close(kmsg);
+}
+
+/*
  * A second thread of the Launcher stops the running Guest with LHREQ_BREAK,
  * then interrupts it with LHREQ_IRQ: /irqbreak is the Launcher with such a
  * thread (tests/host/irqbreak.c), and the irq Guest shuts down once the
@@ -1059,6 +1297,8 @@ static const struct hosttest tests[] = {
 	{ "sigkill-storm",	t_sigkill_storm, 30 },
 	/* A Launcher's second thread stops the Guest, then interrupts it. */
 	{ "irq-break",		t_irq_break,	30 },
+	/* An NMI while a Guest runs, on a machine with a second CPU. */
+	{ "nmi-in-guest",	t_nmi_in_guest,	60, .cpus = 2 },
 	/* Guests that misbehave: each must be contained. */
 	HOSTILE("early-notify", WANT_KILLED),
 	HOSTILE("early-shutdown", WANT_KILLED),
@@ -1443,7 +1683,7 @@ static void mount_fs(const char *src, const char *dir, const char *type)
 
 int main(void)
 {
-	unsigned int i, passed = 0, failed = 0;
+	unsigned int i, cpus, passed = 0, failed = 0;
 	int fd;
 
 	mount_fs("devtmpfs", "/dev", "devtmpfs");
@@ -1480,9 +1720,17 @@ int main(void)
 
 	say("HOSTTESTS START %u", (unsigned int)(sizeof(tests) /
 						 sizeof(tests[0])));
+	cpus = __builtin_popcountl(cpu_list("/sys/devices/system/cpu/present"));
 	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
 		if (!case_wanted(tests[i].name))
 			continue;
+		/* Not a pass, not a failure: not a case for this machine. */
+		if (cpus && tests[i].cpus > cpus) {
+			say("HOSTTESTS note: %s not run: it needs %u CPUs, "
+			    "this machine has %u", tests[i].name,
+			    tests[i].cpus, cpus);
+			continue;
+		}
 		if (run_case(&tests[i]))
 			passed++;
 		else
