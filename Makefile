@@ -199,7 +199,7 @@ $(OUT)/html/index.html: $(TANGLE)/.stamp $(FIGURE_SVGS)
 	$(Q)$(NWLIB)/markup $(SOURCES) | awk -f $(TANGLE)/tools/nw2html.awk \
 		>$(OUT)/html/book.tex
 	$(Q)cd $(OUT)/html && pandoc -f latex -t html5 --standalone --toc \
-		--toc-depth=2 --number-sections --section-divs --tab-stop=8 \
+		--toc-depth=2 --section-divs --tab-stop=8 \
 		--metadata title='lguest, the literate hypervisor' \
 		-o index.html book.tex
 
