@@ -205,6 +205,51 @@ static int idt_bad(void)
 	return survived();
 }
 
+/*
+ * Gates into ring 0: the Switcher's code segment (0x50) as a gate's selector,
+ * once for a trap the processor delivers directly (int3, a trap gate) and
+ * once for one the Host reflects (ud2, an interrupt gate).  The Host must
+ * make both the Guest's ring-1 segment: the handler reads its own %cs.
+ */
+static volatile u32 handler_cs;
+
+static void note_cs(struct trap_frame *f)
+{
+	u32 cs;
+
+	asm volatile("movl %%cs, %0" : "=r"(cs));
+	handler_cs = cs;
+	try_trap(f);
+}
+
+static struct gate ring0_gate(unsigned int vector, unsigned int type)
+{
+	struct gate g = make_gate(trap_stubs[vector], type, 1);
+
+	g.lo = (0x50 << 16) | (g.lo & 0xFFFF);
+	return g;
+}
+
+static int idt_ring0(void)
+{
+	int trap;
+
+	set_trap_handler(3, note_cs);
+	set_trap_handler(6, note_cs);
+	idt_set_gate(3, ring0_gate(3, GATE_TRAP));
+	idt_set_gate(6, ring0_gate(6, GATE_INTR));
+	trap = TRY("int3");
+	CHECK(trap == 3 && handler_cs == KERNEL_CS,
+	      "direct int3 through a ring-0 gate: trap %d, handler cs 0x%x",
+	      trap, handler_cs);
+	handler_cs = 0;
+	trap = TRY("ud2");
+	CHECK(trap == 6 && handler_cs == KERNEL_CS,
+	      "reflected ud2 through a ring-0 gate: trap %d, handler cs 0x%x",
+	      trap, handler_cs);
+	return refused();
+}
+
 /* Write to @va: a trap means the Host refused the mapping. */
 static int touch(unsigned long va)
 {
@@ -410,6 +455,7 @@ static const struct {
 	{ "idt-2", idt_bad }, { "idt-8", idt_bad }, { "idt-15", idt_bad },
 	{ "idt-31", idt_bad }, { "idt-256", idt_bad }, { "idt-task", idt_bad },
 	{ "idt-call", idt_bad }, { "idt-16bit", idt_bad },
+	{ "idt-ring0", idt_ring0 },
 	{ "pte-pfnlimit", pte_outside }, { "pte-far", pte_outside },
 	{ "pmd-pfnlimit", pmd_outside }, { "pgdir-outside", pgdir_outside },
 	{ "pde-4mb", pde_large },

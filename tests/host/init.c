@@ -1333,6 +1333,7 @@ static const struct hosttest tests[] = {
 	HOSTILE("idt-task", WANT_KILLED),
 	HOSTILE("idt-call", WANT_KILLED),
 	HOSTILE("idt-16bit", WANT_KILLED),
+	HOSTILE("idt-ring0", WANT_OK),
 	HOSTILE("pte-pfnlimit", WANT_CONTAINED),
 	HOSTILE("pte-far", WANT_CONTAINED),
 	HOSTILE("pmd-pfnlimit", WANT_CONTAINED),
