@@ -39,7 +39,7 @@ TIMEOUT=${TIMEOUT:-600}
 EXTRA_FILES=${EXTRA_FILES:-}
 QEMU=${QEMU:-qemu-system-i386}
 QEMU_CPU=${QEMU_CPU:-SandyBridge,-pge,-x2apic,-tsc-deadline,-syscall,-lm}
-CLEARCPUID=${CLEARCPUID:-pge,smep,smap,umip}
+CLEARCPUID=${CLEARCPUID-smep,smap,umip}
 SUITE=${SUITE:-host}
 KERNEL_ARGS=${KERNEL_ARGS:-}
 CC=${CC:-gcc}
@@ -54,7 +54,7 @@ TEST=$OUT/test
 RD=$TEST/rd
 LOG=$OUT/$SUITE-console.log
 APPEND="console=ttyS0 panic=-1 nokaslr nmi_watchdog=0"
-APPEND="$APPEND clearcpuid=$CLEARCPUID panic_on_warn=1"
+APPEND="$APPEND${CLEARCPUID:+ clearcpuid=$CLEARCPUID} panic_on_warn=1"
 APPEND="$APPEND${KERNEL_ARGS:+ $KERNEL_ARGS}"
 
 # What the kernel says when it is unhappy.
