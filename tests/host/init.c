@@ -973,6 +973,109 @@ static unsigned int now_ms(void)
 	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* The CPU time, user and system, process @pid has used: ms, or -1. */
+static long long cpu_ms(pid_t pid)
+{
+	unsigned long long utime, stime;
+	char path[64], buf[1024], *p;
+	long hz = sysconf(_SC_CLK_TCK);
+	int fd, n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	/* After "pid (comm)": state and ten numbers, then utime and stime. */
+	p = strrchr(buf, ')');
+	if (!p || hz <= 0 || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u "
+				    "%*u %*u %*u %llu %llu", &utime,
+				    &stime) != 2)
+		return -1;
+	return (utime + stime) * 1000 / hz;
+}
+
+/*
+ * HALT burns no CPU: the idle Guest halts for 2 s with its clock set to
+ * wake it, and meanwhile the Launcher (whose thread runs the Guest, and
+ * sleeps in the Host while it halts) may use a tenth of that time at most.
+ * A Host that spins while the Guest halts, or ignores HALT so that the Guest
+ * spins, uses all of it; one that never wakes the Guest times out.
+ */
+static void t_idle(void)
+{
+	static char out[OUT_LEN];
+	long long cpu0, cpu1;
+	unsigned int t0, t1;
+	struct prog p;
+
+	if (need_module() || start_guest(&p, "idle", NULL, out, sizeof(out)))
+		return;
+	if (prog_wait_output(&p, "idle: halting", 20000)) {
+		fail("no \"idle: halting\": %s", excerpt(out));
+		prog_wait(&p, 0);
+		return;
+	}
+	t0 = now_ms();
+	cpu0 = cpu_ms(p.pid);
+	step("waiting for the idle Guest to wake");
+	if (prog_wait_output(&p, "idle: woke", 10000))
+		fail("no \"idle: woke\" 10 s after the halt");
+	t1 = now_ms();
+	cpu1 = cpu_ms(p.pid);
+	judge("idle", prog_wait(&p, 10000), out, WANT_OK, "idle: all");
+	if (cpu0 < 0 || cpu1 < 0)
+		fail("cannot read the Launcher's CPU time");
+	else if (t1 - t0 < 1500)
+		fail("the halt took only %u ms", t1 - t0);
+	else if ((cpu1 - cpu0) * 10 > t1 - t0)
+		fail("the Launcher used %lld ms of CPU in %u ms of halting",
+		     cpu1 - cpu0, t1 - t0);
+	else
+		note("idle: the Launcher used %lld ms of CPU in %u ms of "
+		     "halting", cpu1 - cpu0, t1 - t0);
+}
+
+/*
+ * The Guest's wall clock is the Host's real-time clock: the walltime Guest
+ * checks that it advances as its time stamp counter does, and prints the
+ * seconds it last read, which must be at most a few seconds behind ours.
+ * A Host that gives the Guest another clock (the time since boot, say), or
+ * stops updating it, fails here.
+ */
+#define WALL_SAID	"walltime: the Host's clock says "
+
+static void t_walltime(void)
+{
+	static char out[OUT_LEN];
+	unsigned long long secs;
+	struct timespec now;
+	const char *said;
+	struct prog p;
+	int status;
+
+	if (need_module() ||
+	    start_guest(&p, "walltime", NULL, out, sizeof(out)))
+		return;
+	status = prog_wait(&p, 20000);
+	clock_gettime(CLOCK_REALTIME, &now);
+	judge("walltime", status, out, WANT_OK, "walltime: all");
+	said = strstr(out, WALL_SAID);
+	if (!said || sscanf(said + strlen(WALL_SAID), "%llu", &secs) != 1)
+		fail("no \"%s\" in its output", WALL_SAID);
+	else if (secs > (unsigned long long)now.tv_sec ||
+		 now.tv_sec - secs > 5)
+		fail("the Guest's wall clock says %llu s, the Host's %lld s",
+		     secs, (long long)now.tv_sec);
+	else
+		note("walltime: the Guest's clock %llu s behind the Host's",
+		     now.tv_sec - secs);
+}
+
 /*
  * Start @guest with @args, wait for @ready in its output, let it run for
  * @ms more, then send the Launcher @sig: it must be gone within 2 seconds.
@@ -1327,7 +1430,10 @@ static const struct hosttest tests[] = {
 	GUEST("traps", "traps", NULL, WANT_OK, "traps: all"),
 	GUEST("privileged", "privileged", NULL, WANT_OK, "privileged: all"),
 	GUEST("timer", "timer", NULL, WANT_OK, "timer: all"),
+	{ "idle",		t_idle,		30 },
+	{ "walltime",		t_walltime,	30 },
 	GUEST("paging", "paging", NULL, WANT_OK, "paging: all"),
+	GUEST("pgcache", "pgcache", NULL, WANT_OK, "pgcache: all"),
 	GUEST("user", "user", NULL, WANT_OK, "user: all"),
 	{ "fpu",		t_fpu,		90 },
 	{ "two-guests",		t_two_guests,	120 },
@@ -1385,7 +1491,8 @@ static const struct hosttest tests[] = {
 	HOSTILE("idt-task", "bad gate type 0x5 for vector 40"),
 	HOSTILE("idt-call", "bad gate type 0xc for vector 40"),
 	HOSTILE("idt-16bit", "bad gate type 0x6 for vector 40"),
-	HOSTILE_REFUSED("idt-ring0", "trap 3 with cs 0x61, trap 6 with cs 0x61"),
+	HOSTILE_REFUSED("idt-ring0",
+			"trap 3 with cs 0x61, trap 6 with cs 0x61"),
 	/* Memory is 32 MiB and a device page: this is the page after. */
 	HOSTILE("pte-pfnlimit", "page 0x2001000 beyond memory"),
 	HOSTILE("pte-far", "page 0xfffff000 beyond memory"),
