@@ -3,7 +3,8 @@
  * tests/guests/paging.c - the Guest's own page tables, shadowed by the Host:
  * fresh mappings are filled on demand, changed and removed ones take effect
  * after SET_PTE (or FLUSH_TLB, or the asynchronous ring), faults on what is
- * not mapped reach the Guest with the right cr2 and error code, a second page
+ * not mapped reach the Guest with the right cr2 and error code, the Host
+ * keeps the accessed and dirty bits as the processor would, a second page
  * directory works, and the device page can be mapped.
  */
 #include "check.h"
@@ -13,6 +14,7 @@
 #define VA_RO		(VA_A + 2 * PAGE_SIZE)
 #define VA_SECOND	0x60000000UL	/* only in the second directory */
 #define VA_DEVICES	0x70000000UL
+#define VA_AD		0x44000000UL	/* alone in its 4 MiB */
 
 /* Read a word at @va; the vector of any trap, or -1, goes in *@trap. */
 static u32 peek(unsigned long va, int *trap)
@@ -109,6 +111,56 @@ static void changes(u32 *pgdir, u32 *page, u32 *other)
 	printk("paging: changes by SET_PTE, FLUSH_TLB and the ring: ok\n");
 }
 
+/*
+ * The accessed and dirty bits: the processor never sees our entries, so the
+ * Host must set the bits in them for us, as its walk allows each access.
+ * We clear them and tell the Host (SET_PTE, SET_PMD); a read must then set
+ * the accessed bit of the page table entry and of the directory entry, and
+ * leave the dirty bit clear; the first write must set the dirty bit.  A Host
+ * whose walk does not set them, sets dirty on a read, or lets a write
+ * through a shadow entry made writable before the Guest's entry was dirty,
+ * fails here.
+ */
+static void accessed_dirty(u32 *pgdir, u32 *page)
+{
+	unsigned int index = VA_AD >> PGDIR_SHIFT;
+	u32 *pte, *pde = &pgdir[index];
+	int trap, before = failures;
+
+	page[0] = 0xAD;
+	CHECK(map_page(pgdir, VA_AD, __pa(page), PTE_PRESENT | PTE_RW) == 0,
+	      "map_page");
+	set_pde(pgdir, index, *pde & ~PTE_ACCESSED);
+	pte = pte_of(pgdir, VA_AD);
+	CHECK(!(*pte & (PTE_ACCESSED | PTE_DIRTY)) && !(*pde & PTE_ACCESSED),
+	      "the bits are set before any access: pte 0x%x, pde 0x%x", *pte,
+	      *pde);
+
+	CHECK(peek(VA_AD, &trap) == 0xAD && trap == -1, "read (trap %d)",
+	      trap);
+	CHECK(*pte & PTE_ACCESSED, "a read left the accessed bit clear: "
+	      "pte 0x%x", *pte);
+	CHECK(!(*pte & PTE_DIRTY), "a read set the dirty bit: pte 0x%x",
+	      *pte);
+	CHECK(*pde & PTE_ACCESSED, "a read left the directory entry's "
+	      "accessed bit clear: pde 0x%x", *pde);
+
+	CHECK(poke(VA_AD, 0xAD2) == -1 && page[0] == 0xAD2,
+	      "write (trap %d, the page holds 0x%x)", trapped.vector, page[0]);
+	CHECK(*pte & PTE_DIRTY, "a write left the dirty bit clear: pte 0x%x",
+	      *pte);
+
+	/* Clean again, and said so: the next write must be seen again. */
+	set_pte(pgdir, VA_AD, *pte & ~(PTE_ACCESSED | PTE_DIRTY));
+	CHECK(poke(VA_AD, 0xAD3) == -1 && page[0] == 0xAD3,
+	      "second write (trap %d)", trapped.vector);
+	CHECK((*pte & (PTE_ACCESSED | PTE_DIRTY)) ==
+	      (PTE_ACCESSED | PTE_DIRTY), "a write to a cleaned page left "
+	      "pte 0x%x", *pte);
+	printk("paging: accessed and dirty bits: %s\n",
+	       failures == before ? "ok" : "FAILED");
+}
+
 static void second_directory(u32 *pgdir, u32 *third)
 {
 	u32 *pgdir2 = page_alloc();
@@ -157,7 +209,7 @@ static void devices_and_many_pages(u32 *pgdir)
 
 int guest_main(const struct lguest_boot_info *boot)
 {
-	u32 *page, *other, *third, *pgdir;
+	u32 *page, *other, *third, *fourth, *pgdir;
 
 	check_init(boot);
 	irq_enable();
@@ -165,12 +217,14 @@ int guest_main(const struct lguest_boot_info *boot)
 	page = page_alloc();
 	other = page_alloc();
 	third = page_alloc();
-	CHECK(page && other && third, "page_alloc failed");
-	if (!page || !other || !third)
+	fourth = page_alloc();
+	CHECK(page && other && third && fourth, "page_alloc failed");
+	if (!page || !other || !third || !fourth)
 		return finish("paging");
 	demand_fill(pgdir, page);
 	faults(pgdir);
 	changes(pgdir, page, other);
+	accessed_dirty(pgdir, fourth);
 	second_directory(pgdir, third);
 	devices_and_many_pages(pgdir);
 	return finish("paging");
