@@ -1451,7 +1451,7 @@ static const struct hosttest tests[] = {
 	HOSTILE("early-notify", "hypercall 17 before LGUEST_INIT"),
 	HOSTILE("early-shutdown", "hypercall 2 before LGUEST_INIT"),
 	/* The first read is of noirq_start, at 0x460 in lguest_data. */
-	HOSTILE("init-outside", "bad read of 8 bytes at 0xfffff460"),
+	HOSTILE("init-outside", "bad lguest_data address 0xfffff000"),
 	HOSTILE("init-twice", "LGUEST_INIT called twice"),
 	HOSTILE("hcall-11", "unknown hypercall 11"),
 	HOSTILE("hcall-12", "unknown hypercall 12"),
