@@ -1266,7 +1266,7 @@ static void t_irq_break(void)
  * the kernel's log, the pin counters, the Launcher's address space and the
  * debug registers.
  */
-#define GUEST_MEM_PAGES	(32u * 256 + 1)	/* the Launcher's default, + devices */
+#define GUEST_MEM_PAGES	(32u * 256 + 1)	/* the Launcher's 32 MiB, + devices */
 
 /* A non-blocking /dev/kmsg positioned after the last record, or -1. */
 static int kmsg_from_now(void)
@@ -1552,7 +1552,7 @@ static void t_watched(void)
 	const struct hosttest *t = current;
 	unsigned long lo = 0, hi = 0, v;
 	unsigned int waited, seen = 0;
-	const char *line, *hex;
+	const char *line, *hex, *eol;
 	char *end;
 	struct prog p;
 	int status;
@@ -1572,8 +1572,8 @@ static void t_watched(void)
 	for (line = strstr(out, ": seen "); line;
 	     line = strstr(line + 1, ": seen ")) {
 		seen++;
-		for (hex = strstr(line, "0x"); hex && hex < strchrnul(line,
-								     '\n');
+		eol = strchrnul(line, '\n');
+		for (hex = strstr(line, "0x"); hex && hex < eol;
 		     hex = strstr(hex + 2, "0x")) {
 			v = strtoul(hex, &end, 16);
 			if (hi && v >= lo && v < hi)
