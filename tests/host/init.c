@@ -1613,6 +1613,11 @@ static void t_host_fine(void)
 	{ name, t_guest, 60, guest, args, want, expect }
 #define HOSTILE(attack, want)						\
 	{ "hostile-" attack, t_guest, 30, "hostile", attack, want, NULL }
+/*
+ * HOSTILE_WHY: killed for a reason containing @why.  HOSTILE_WATCHED: run
+ * on CPU 0 by t_watched(), which also checks every word the Guest says it
+ * saw against the Launcher's mapping of the Guest's memory.
+ */
 #define HOSTILE_WHY(attack, want, why)					\
 	{ "hostile-" attack, t_guest, 30, "hostile", attack, want, why }
 #define HOSTILE_WATCHED(attack, want, why)				\
