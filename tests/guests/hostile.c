@@ -466,6 +466,428 @@ static int hcall_storm(void)
 	return lived_on("100000 hypercalls");
 }
 
+/*
+ * Virtual-8086 mode.  A real processor ignores EFLAGS.VM in an iret made
+ * outside ring 0, but QEMU's emulator honours it at ring 1, and then the
+ * Guest runs 16-bit code at ring 3 with flags of its choosing.  Its next
+ * trap makes the processor push a frame four words longer than a ring-3
+ * one (es, ds, fs and gs go on top), so every register the Switcher saves
+ * lands four words off: the Host reads our VM86 gs as ss, fs as esp, ds as
+ * eflags, es as cs, ss as eip, and so on down.  We choose them so that the
+ * Host's next entry irets to the Switcher's own code segment (0x50), that
+ * is to ring 0, at code we put at 0x2000.  Whatever the Host does, it must
+ * never run us in virtual-8086 mode: the fixed Host kills us, saying so.
+ */
+#define SWITCHER_CS	0x50
+#define RING0_CODE	0x2000		/* where ring0_blob is copied */
+#define VM86_SEG	USER_DS		/* VM86 cs: becomes the Host's es */
+#define VM86_IP		(USER_DS - 1)	/* after int3, ip+1 becomes its ds */
+#define VM86_LINEAR	(VM86_SEG * 16 + VM86_IP)
+#define X86_EFLAGS_IOPL3	0x3000
+#define X86_EFLAGS_VM		0x20000
+
+volatile u32 ring0_cr3, ring0_cr2;
+void vm86_back(void);
+extern const char ring0_blob[], ring0_blob_end[];
+
+/*
+ * The ring-0 code: note %cr3 and %cr2 (which a Guest may not read), then
+ * iret to vm86_back at ring 1 on our own stack.  It is copied to RING0_CODE
+ * and runs there, so it refers to nothing by a relative address.
+ */
+asm(".pushsection .text\n"
+    ".globl ring0_blob, ring0_blob_end\n"
+    "ring0_blob:\n\t"
+    "movl %cr3, %eax\n\t"
+    "movl %eax, %ss:ring0_cr3\n\t"
+    "movl %cr2, %eax\n\t"
+    "movl %eax, %ss:ring0_cr2\n\t"
+    "pushl $" __stringify(KERNEL_DS) "\n\t"
+    "pushl %ss:saved_esp\n\t"
+    "pushl $0x202\n\t"
+    "pushl $" __stringify(KERNEL_CS) "\n\t"
+    "pushl $vm86_back\n\t"
+    "iret\n"
+    "ring0_blob_end:\n"
+    ".popsection");
+
+/*
+ * iret with the nine-word virtual-8086 frame @frame.  Comes back if the iret
+ * traps into our handler, or if ring0_blob ran; every register but the stack
+ * is then garbage, so we keep the callee-saved ones ourselves.
+ */
+static void __attribute__((noinline)) vm86_iret(u32 *frame)
+{
+	try_armed = true;
+	asm volatile("pushl %%ebp\n\tpushl %%ebx\n\tpushl %%esi\n\t"
+		     "pushl %%edi\n\t"
+		     "movl %%esp, saved_esp\n\t"
+		     "movl $1f, try_resume\n\t"
+		     "movl %0, %%esp\n\t"
+		     "iret\n"
+		     ".globl vm86_back\n"
+		     "vm86_back:\n\t"
+		     "movl $" __stringify(KERNEL_DS) ", %%eax\n\t"
+		     "movl %%eax, %%ds\n\t"
+		     "movl %%eax, %%es\n"
+		     "1:\tmovl %%ss:saved_esp, %%esp\n\t"
+		     "popl %%edi\n\tpopl %%esi\n\tpopl %%ebx\n\tpopl %%ebp"
+		     : "+c"(frame) : : "eax", "edx", "memory", "cc");
+}
+
+/* Make our page 0 a user page, so that VM86 code (ring 3) may run there. */
+static void low_code(unsigned long linear, const u8 *code, unsigned int len)
+{
+	volatile u8 *at = __va(linear);
+
+	/* A pointer into page 0 is not a null pointer here: tell gcc. */
+	asm("" : "+r"(at));
+	map_page(pgdir_current(), 0, 0, PTE_USER_RW);
+	while (len--)
+		*at++ = *code++;
+	/* Touch it now, so that the shadow entry is there before we go. */
+	(void)at[-1];
+}
+
+/* A Guest page nobody has touched: the Launcher has not even faulted it. */
+static unsigned long untouched_page(void)
+{
+	return lguest_boot->pgdir - 64 * PAGE_SIZE;
+}
+
+static int vm86_shift(void)
+{
+	static const u8 int3 = 0xCC;
+	u32 frame[9] = {
+		VM86_IP, VM86_SEG, X86_EFLAGS_VM | X86_EFLAGS_FIXED,
+		0,			/* VM86 esp: the Host's errcode */
+		RING0_CODE,		/* VM86 ss: the Host's eip */
+		SWITCHER_CS,		/* VM86 es: the Host's cs */
+		X86_EFLAGS_FIXED,	/* VM86 ds: the Host's eflags */
+		0, 0,			/* fs, gs: its esp and ss */
+	};
+	int trap;
+
+	low_code(VM86_LINEAR, &int3, 1);
+	memcpy(__va(RING0_CODE), ring0_blob, ring0_blob_end - ring0_blob);
+	/*
+	 * Have the Host fault on a Launcher page, so that %cr2 holds a
+	 * Launcher address when ring0_blob reads it.
+	 */
+	hcall(LHCALL_LOAD_TLS, untouched_page(), 0, 0);
+	vm86_iret(frame);
+	trap = try_armed ? -1 : (int)trapped.vector;
+	try_armed = false;
+	if (ring0_cr3) {
+		printk("hostile: vm86-shift: ran at ring 0: cr3 0x%x\n",
+		       ring0_cr3);
+		printk("hostile: vm86-shift: seen ring-0-cr2 0x%08x\n",
+		       ring0_cr2);
+		return survived();
+	}
+	printk("hostile: vm86-shift: the iret took trap %d\n", trap);
+	return refused("the iret took trap %d", trap);
+}
+
+/*
+ * A Host CPU in virtual-8086 mode with interrupts off (VM86 flags are
+ * ours, IOPL 3 too), spinning: nothing but an NMI can stop it.  The fixed
+ * Host maps nothing below 0x110000 for ring 3, so the first fetch faults.
+ * Should an NMI kick it out on the old Host, the shifted frame makes the
+ * Host iret to cs 0, which faults in the Switcher: the Guest dies.
+ */
+static int vm86_spin(void)
+{
+	static const u8 spin[2] = { 0xEB, 0xFE };	/* jmp . */
+	u32 frame[9] = {
+		USER_DS, USER_DS,
+		X86_EFLAGS_VM | X86_EFLAGS_IOPL3 | X86_EFLAGS_FIXED,
+		0, 0, 0, 0, 0, 0,
+	};
+	int trap;
+
+	low_code(USER_DS * 16 + USER_DS, spin, sizeof(spin));
+	vm86_iret(frame);
+	trap = try_armed ? -1 : (int)trapped.vector;
+	try_armed = false;
+	printk("hostile: vm86-spin: back from VM86, trap %d\n", trap);
+	return trap == -1 ? survived() : refused("trap %d", trap);
+}
+
+/*
+ * One page at many addresses: every shadow entry used to pin the page
+ * again.  16 page directory entries share one page table whose 1024
+ * entries all name the same page: 64 MiB of addresses, in three page
+ * directories (the Host keeps the shadows of four).  The fixed Host pins
+ * each Guest page at most once; the harness counts the pins.
+ */
+#define PIN_BASE	0x40000000UL
+#define PIN_TABLES	16
+#define PIN_DIRS	3
+
+static int pin_many(void)
+{
+	u32 *table = page_alloc(), *page = page_alloc(), *dirs[PIN_DIRS];
+	unsigned long va, touched = 0;
+	unsigned int d, i;
+
+	for (i = 0; i < PTRS_PER_TABLE; i++)
+		table[i] = __pa(page) | PTE_KERNEL;
+	dirs[0] = pgdir_current();
+	for (d = 1; d < PIN_DIRS; d++) {
+		dirs[d] = page_alloc();
+		memcpy(dirs[d], dirs[0], PAGE_SIZE);
+	}
+	for (d = 0; d < PIN_DIRS; d++)
+		for (i = 0; i < PIN_TABLES; i++)
+			set_pde(dirs[d], (PIN_BASE >> PGDIR_SHIFT) + i,
+				__pa(table) | PDE_TABLE);
+	for (d = 0; d < PIN_DIRS; d++) {
+		load_pgdir(dirs[d]);
+		for (va = PIN_BASE;
+		     va < PIN_BASE + PIN_TABLES * (PAGE_SIZE * PTRS_PER_TABLE);
+		     va += PAGE_SIZE, touched++)
+			*(volatile u32 *)va = touched;
+	}
+	load_pgdir(dirs[0]);
+	CHECK(*page == touched - 1, "the last write is not in the page");
+	printk("hostile: pin-many: one page at %lu addresses\n", touched);
+	return refused("one page at %lu addresses", touched);
+}
+
+/*
+ * The Switcher's pages for the CPU we run on: its text, our registers page
+ * (writable) and our state page (read-only).  sgdt names the GDT, which
+ * is in the state page; under UMIP we look for them page by page from
+ * 3 GiB up.  The harness keeps us on one CPU, or the pages would move.
+ */
+struct switcher_view {
+	unsigned long text, regs, state;
+};
+
+static bool readable(unsigned long va)
+{
+	u32 v;
+
+	return TRY_ASM("movl (%1), %0", : "=r"(v) : "r"(va) : "memory") == -1;
+}
+
+static bool find_switcher(struct switcher_view *s)
+{
+	unsigned long gdt, idt, va, found[3];
+	unsigned int n = 0;
+
+	if (find_tables(&gdt, &idt)) {
+		s->state = gdt & PAGE_MASK;
+		s->regs = s->state - PAGE_SIZE;
+		for (va = s->regs - PAGE_SIZE; va >= 0xC0000000;
+		     va -= PAGE_SIZE)
+			if (readable(va))
+				break;
+		s->text = va;
+	} else {
+		for (va = 0xC0000000; va && n < 3; va += PAGE_SIZE)
+			if (readable(va))
+				found[n++] = va;
+		if (n < 3)
+			return false;
+		s->text = found[0];
+		s->regs = found[1];
+		s->state = found[2];
+	}
+	printk("hostile: the Switcher: text 0x%x, registers 0x%x, state "
+	       "0x%x\n", (u32)s->text, (u32)s->regs, (u32)s->state);
+	return readable(s->text) && readable(s->regs) && readable(s->state) &&
+	       (s->text >> PGDIR_SHIFT) == (s->state >> PGDIR_SHIFT);
+}
+
+/*
+ * The flag "an NMI hit the Switcher" used to be the first word of the
+ * registers page, which we may write: every exit with it set made the Host
+ * send itself an NMI.  We write every word of that page but the saved
+ * registers, and trap into the Host a few hundred times.  The harness
+ * watches the kernel's log for NMI messages; and the read-only state page
+ * must stay read-only.
+ */
+#define SAVED_REGS_BYTES	72	/* struct lguest_regs, at the end */
+
+static int nmi_flag(void)
+{
+	struct switcher_view s;
+	unsigned int round, w;
+	volatile u32 *regs;
+
+	if (!find_switcher(&s)) {
+		CHECK(false, "cannot find the Switcher's pages");
+		return finish("hostile");
+	}
+	regs = (volatile u32 *)s.regs;
+	for (round = 0; round < 300; round++) {
+		for (w = 0; w < (PAGE_SIZE - SAVED_REGS_BYTES) / 4; w++)
+			regs[w] = round & 1 ? 0xFFFFFFFF : 1;
+		hcall(LHCALL_FLUSH_ASYNC, 0, 0, 0);
+	}
+	must_fault(s.state, "the state page");
+	must_fault(s.state + PAGE_SIZE - 4, "the end of the state page");
+	return refused("the state page is read-only");
+}
+
+/*
+ * Single-stepping leaves DR6.BS set in the real debug status register;
+ * a Host that does not clear it leaves it for its own next #DB, which then
+ * looks like a single-step in the kernel (a WARN).  We step through a few
+ * instructions with our own #DB handler; the harness does the rest.
+ */
+static volatile unsigned int steps;
+
+static void count_step(struct trap_frame *f)
+{
+	if (++steps >= 20)
+		f->eflags &= ~X86_EFLAGS_TF;
+}
+
+static int dr6_step(void)
+{
+	set_trap_handler(1, count_step);
+	asm volatile("pushfl\n\torl $0x100, (%%esp)\n\tpopfl\n\t"
+		     ".rept 30\n\tnop\n\t.endr\n\t"
+		     "pushfl\n\tandl $~0x100, (%%esp)\n\tpopfl"
+		     : : : "memory", "cc");
+	CHECK(steps == 20, "%u single steps, want 20", steps);
+	printk("hostile: dr6-step: %u single steps\n", steps);
+	return refused("%u single steps", steps);
+}
+
+/*
+ * What the Switcher's pages tell us of the Host: every word of the
+ * registers and state pages that looks like a Host kernel address (3 GiB
+ * and up, below the top page, which the Host never maps) and is not inside
+ * the Switcher's own 4 MiB slot.  Neither word of a descriptor whose base
+ * is in the slot (the TSS's) is an address.  Physical addresses, such
+ * as the Host's %cr3, are not ours to judge here.  The text page we read
+ * but do not judge: it is position-independent code, whose words are
+ * instructions (a backward jump's displacement reads as 0xFFFFxxxx), and
+ * the Host puts nothing else in it.
+ */
+static u32 desc_base(u32 lo, u32 hi)
+{
+	return (lo >> 16) | ((hi & 0xFF) << 16) | (hi & 0xFF000000);
+}
+
+static unsigned int host_pointers(const char *name, unsigned long page,
+				  unsigned long slot)
+{
+	const volatile u32 *w = (const volatile u32 *)page;
+	unsigned int i, n = 0;
+	u32 v;
+
+	for (i = 0; i < PAGE_SIZE / 4; i++) {
+		v = w[i];
+		if (v < 0xC0000000 || v >= 0xFFFFF000 ||
+		    v >> PGDIR_SHIFT == slot)
+			continue;
+		if ((i & 1) ? desc_base(w[i - 1], v) >> PGDIR_SHIFT == slot :
+		    desc_base(v, w[i + 1]) >> PGDIR_SHIFT == slot)
+			continue;
+		printk("hostile: leaks: %s page +0x%03x: 0x%08x\n", name,
+		       i * 4, v);
+		n++;
+	}
+	return n;
+}
+
+/* Words of @page that could be Launcher addresses, for the harness. */
+static void launcher_candidates(const char *name, const volatile u32 *w,
+				unsigned int words)
+{
+	unsigned long limit = pfn_limit() * PAGE_SIZE;
+	unsigned int i;
+
+	for (i = 0; i < words; i++)
+		if (w[i] >= limit && w[i] < 0xC0000000)
+			printk("hostile: %s: seen %s+0x%03x 0x%08x\n", attack,
+			       name, i * 4, w[i]);
+}
+
+static int leaks(void)
+{
+	struct switcher_view s;
+	unsigned long slot;
+	unsigned int n;
+
+	if (!find_switcher(&s)) {
+		CHECK(false, "cannot find the Switcher's pages");
+		return finish("hostile");
+	}
+	slot = s.text >> PGDIR_SHIFT;
+	n = host_pointers("registers", s.regs, slot) +
+	    host_pointers("state", s.state, slot);
+	launcher_candidates("registers", (volatile u32 *)s.regs, 1024);
+	launcher_candidates("state", (volatile u32 *)s.state, 1024);
+	if (n) {
+		printk("hostile: leaks: %u Host addresses\n", n);
+		return survived();
+	}
+	return refused("no Host addresses");
+}
+
+/*
+ * Could a Launcher address reach us?  The Host reaches our memory at the
+ * Launcher's addresses, and faults there when a page is new; its %cr2 then
+ * holds one.  So we make it fault (a TLS load from a page nobody touched,
+ * a trap frame pushed onto another), then take page faults of our own and
+ * print all we are told: the fault address and error code, the frame, our
+ * shared page, the Switcher's pages.  The harness knows where the
+ * Launcher's mapping of our memory is and checks every "seen" word.
+ */
+static u32 frame_words[4];
+
+static void note_frame(struct trap_frame *f)
+{
+	frame_words[0] = f->eip;
+	frame_words[1] = f->cs;
+	frame_words[2] = f->eflags;
+	frame_words[3] = f->err;
+	try_trap(f);
+}
+
+static int launcher_addr(void)
+{
+	unsigned long page = untouched_page(), stack = page - 16 * PAGE_SIZE;
+	struct switcher_view s;
+	int trap;
+
+	spin_ns(1000000000ULL);		/* the harness reads our maps now */
+	hcall(LHCALL_LOAD_TLS, page, 0, 0);
+	trap = TRY_ASM("movl (%0), %%eax", : : "r"(0x07000000) : "eax",
+		       "memory");
+	CHECK(trap == 14 && trapped.cr2 == 0x07000000,
+	      "fault at 0x07000000: trap %d, cr2 0x%x", trap, trapped.cr2);
+	printk("hostile: launcher-addr: seen cr2 0x%08x\n", trapped.cr2);
+	printk("hostile: launcher-addr: seen error 0x%08x\n", trapped.err);
+	/* A trap whose frame the Host pushes onto a page new to it. */
+	set_trap_handler(6, note_frame);
+	try_armed = true;
+	asm volatile("movl %%esp, saved_esp\n\t"
+		     "movl %0, %%esp\n\t"
+		     "movl $1f, try_resume\n\t"
+		     "ud2\n"
+		     "1:\tmovl saved_esp, %%esp"
+		     : : "r"(stack) : "memory");
+	CHECK(frame_words[0] && !try_armed,
+	      "ud2 on a fresh stack did not trap");
+	printk("hostile: launcher-addr: seen frame 0x%08x 0x%08x 0x%08x "
+	       "0x%08x\n", frame_words[0], frame_words[1], frame_words[2],
+	       frame_words[3]);
+	launcher_candidates("lguest_data", (volatile u32 *)&lguest_data,
+			    sizeof(lguest_data) / 4);
+	if (find_switcher(&s)) {
+		launcher_candidates("registers", (volatile u32 *)s.regs, 1024);
+		launcher_candidates("state", (volatile u32 *)s.state, 1024);
+	}
+	return refused("no Launcher addresses");
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(void);
@@ -498,6 +920,10 @@ static const struct {
 	{ "no-idt", no_idt, INIT_ONLY }, { "stack-unmapped", stack_unusable },
 	{ "stack-switcher", stack_unusable },
 	{ "switcher", switcher }, { "ring0-doors", ring0_doors },
+	{ "vm86-shift", vm86_shift }, { "vm86-spin", vm86_spin },
+	{ "pin-many", pin_many }, { "nmi-flag", nmi_flag },
+	{ "dr6-step", dr6_step }, { "leaks", leaks },
+	{ "launcher-addr", launcher_addr },
 };
 
 int guest_main(const struct lguest_boot_info *boot)

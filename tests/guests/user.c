@@ -4,7 +4,8 @@
  * trap (int $0x80 straight to the Guest's trap gate), interrupts and faults
  * taken in ring 3 onto the stack set with SET_STACK, and the things a user
  * program must not do (touch kernel pages, cli, hypercalls) reaching the
- * Guest kernel as faults.
+ * Guest kernel as faults.  With the word "low", only this: user pages below
+ * 0x110000, which virtual-8086 code could reach, are refused to ring 3.
  */
 #include "check.h"
 
@@ -155,6 +156,17 @@ static void __ring3 u_align(void)
 	syscall2(SYS_EXIT, v, 0);
 }
 
+/* Reads of user pages low enough for virtual-8086 code to reach. */
+static void __ring3 u_read_8000(void)
+{
+	syscall2(SYS_EXIT, *(volatile u32 *)0x8000, 0);
+}
+
+static void __ring3 u_read_10f000(void)
+{
+	syscall2(SYS_EXIT, *(volatile u32 *)0x10F000, 0);
+}
+
 /* Run @fn in ring 3 and expect it to end by trap @vector. */
 static void expect_user_trap(const char *what, void (*fn)(void), int vector)
 {
@@ -219,6 +231,23 @@ static void user_faults(void)
 	}
 }
 
+/*
+ * The Host never lets ring 3 use a page below 0x110000 (1 MiB and the
+ * 64 KiB above it that a 16-bit segment can reach), whatever our page
+ * tables say: code in virtual-8086 mode runs at ring 3, and must find no
+ * page there.  So a ring-3 read of a user page there is a page fault.
+ */
+static void low_pages(void)
+{
+	map_page(pgdir_current(), 0x8000, 0x8000, PTE_USER_RW);
+	expect_user_trap("read a user page at 0x8000", u_read_8000, 14);
+	CHECK(trapped.cr2 == 0x8000, "0x8000: fault at 0x%x", trapped.cr2);
+	map_page(pgdir_current(), 0x10F000, 0x10F000, PTE_USER_RW);
+	expect_user_trap("read a user page at 0x10F000", u_read_10f000, 14);
+	CHECK(trapped.cr2 == 0x10F000, "0x10F000: fault at 0x%x",
+	      trapped.cr2);
+}
+
 static void user_interrupts(void)
 {
 	int ret;
@@ -246,6 +275,10 @@ int guest_main(const struct lguest_boot_info *boot)
 	set_trap_handler(SYSCALL_VECTOR, do_syscall);
 	CHECK(user_init() == 0, "user_init");
 	irq_enable();
+	if (cmdline_has("low")) {
+		low_pages();
+		return finish("user");
+	}
 	system_calls();
 	user_faults();
 	user_interrupts();

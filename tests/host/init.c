@@ -58,6 +58,8 @@
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/hw_breakpoint.h>
+#include <linux/perf_event.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
@@ -1377,6 +1379,335 @@ static void t_irq_break(void)
 			     excerpt(out));
 }
 
+/*
+ * Attacks whose harm the Guest cannot see for itself: the harness watches
+ * the kernel's log, the pin counters, the Launcher's address space and the
+ * debug registers.
+ */
+#define GUEST_MEM_PAGES	(32u * 256 + 1)	/* the Launcher's 32 MiB, + devices */
+
+/* A non-blocking /dev/kmsg positioned after the last record, or -1. */
+static int kmsg_from_now(void)
+{
+	int fd = open(KMSG, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0)
+		fail("open %s: %s", KMSG, strerror(errno));
+	else
+		lseek(fd, 0, SEEK_END);
+	return fd;
+}
+
+/*
+ * Read the kernel's records from @fd to the end; return how many contain
+ * one of the NULL-terminated @words, the first of them in @first.
+ */
+static int kmsg_count(int fd, const char *const words[], char *first,
+		      size_t len)
+{
+	char rec[1024], *text, *nl;
+	unsigned int i;
+	int found = 0;
+	ssize_t n;
+
+	first[0] = '\0';
+	for (;;) {
+		n = read(fd, rec, sizeof(rec) - 1);
+		if (n < 0 && (errno == EPIPE || errno == EINTR))
+			continue;
+		if (n <= 0)
+			break;
+		rec[n] = '\0';
+		text = strchr(rec, ';');
+		if (!text)
+			continue;
+		text++;
+		nl = strchr(text, '\n');
+		if (nl)
+			*nl = '\0';
+		for (i = 0; words[i]; i++)
+			if (strstr(text, words[i]))
+				break;
+		if (!words[i])
+			continue;
+		if (!found++)
+			snprintf(first, len, "%s", text);
+	}
+	return found;
+}
+
+/* Fail if the kernel said any of @words since @fd was opened. */
+static void kmsg_must_not_say(int fd, const char *const words[])
+{
+	char first[200];
+	int n;
+
+	if (fd < 0)
+		return;
+	n = kmsg_count(fd, words, first, sizeof(first));
+	if (n)
+		fail("the kernel said \"%s\" (%d such lines)", first, n);
+	close(fd);
+}
+
+/*
+ * The value of @name in /proc/vmstat, or -1; with the CPUs' pending
+ * differences folded in first (stat_refresh), so that it is exact.
+ */
+static long long vmstat(const char *name)
+{
+	char line[128], key[64];
+	long long value, found = -1;
+	int fd = open("/proc/sys/vm/stat_refresh", O_WRONLY | O_CLOEXEC);
+	FILE *f;
+
+	if (fd < 0 || write(fd, "1", 1) != 1)
+		fail("folding the vm statistics: %s", strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	f = fopen("/proc/vmstat", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%63s %lld", key, &value) == 2 &&
+		    !strcmp(key, name))
+			found = value;
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/* Keep this process on CPU @cpu; 0, or -1 after fail(). */
+static int stay_on(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (!sched_setaffinity(0, sizeof(set), &set))
+		return 0;
+	fail("sched_setaffinity(CPU %d): %s", cpu, strerror(errno));
+	return -1;
+}
+
+/*
+ * One page mapped at 196608 Guest addresses (tests/guests/hostile.c,
+ * pin-many).  The Host pins each Guest page at most once, so the run may
+ * take no more pins than the Guest has pages, and none is left afterwards.
+ */
+static void t_pin_once(void)
+{
+	long long acq0, rel0, acq1, rel1;
+
+	if (need_module())
+		return;
+	acq0 = vmstat("nr_foll_pin_acquired");
+	rel0 = vmstat("nr_foll_pin_released");
+	if (acq0 < 0 || rel0 < 0) {
+		fail("no nr_foll_pin_acquired/released in /proc/vmstat");
+		return;
+	}
+	run_guest("pin-many", "hostile", "pin-many", 110, WANT_OK,
+		  "hostile: pin-many: refused");
+	acq1 = vmstat("nr_foll_pin_acquired");
+	rel1 = vmstat("nr_foll_pin_released");
+	if (acq1 - acq0 > GUEST_MEM_PAGES)
+		fail("the Guest's run took %lld pins, more than its %u pages",
+		     acq1 - acq0, GUEST_MEM_PAGES);
+	if (acq1 - rel1 > acq0 - rel0)
+		fail("%lld pins still held after the Guest exited",
+		     (acq1 - rel1) - (acq0 - rel0));
+	note("pin-once: the Guest's run took %lld pins", acq1 - acq0);
+}
+
+/*
+ * The NMI flag in the registers page (hostile.c, nmi-flag): however the
+ * Guest fills that page, no NMI may reach the Host's handler.  Unknown NMIs
+ * are reported as "Uhhuh. NMI received ..." and "Dazed and confused".
+ */
+static void t_nmi_flag(void)
+{
+	static const char *const nmi_words[] = { "NMI", "Dazed", NULL };
+	static char out[OUT_LEN];
+	struct prog p;
+	int kmsg;
+
+	if (need_module())
+		return;
+	kmsg = kmsg_from_now();
+	if (start_guest_on(&p, "hostile", "nmi-flag", out, sizeof(out), 0)) {
+		if (kmsg >= 0)
+			close(kmsg);
+		return;
+	}
+	judge("nmi-flag", prog_wait(&p, 50000), out, WANT_OK,
+	      "hostile: nmi-flag: refused (");
+	sleep_ms(200);		/* a last NMI's report */
+	kmsg_must_not_say(kmsg, nmi_words);
+}
+
+/*
+ * A Guest that spins in virtual-8086 mode with interrupts off must not
+ * keep a Host CPU (hostile.c, vm86-spin).  The fixed Host refuses ring 3
+ * any page below 0x110000, so the Guest faults and is killed for it; the
+ * old one spins until the RCU stall detector's NMI kicks it out.
+ */
+static void t_vm86_spin(void)
+{
+	static const char *const stall_words[] = {
+		"rcu:", "stall", "lockup", NULL
+	};
+	int kmsg;
+
+	if (need_module())
+		return;
+	kmsg = kmsg_from_now();
+	run_guest("vm86-spin", "hostile", "vm86-spin", 30, WANT_KILLED,
+		  "virtual-8086");
+	kmsg_must_not_say(kmsg, stall_words);
+}
+
+/*
+ * Stale debug status (hostile.c, dr6-step): single steps in the Guest set
+ * DR6.BS, which the Host must clear before its own #DB handler can see it.
+ * The Guest runs on CPU 0, then we stay there and let a hardware
+ * breakpoint (perf) fire, first in the kernel (a pipe read into the
+ * watched word), then in user mode.  A stale BS makes the first a WARNING
+ * (a panic here: the rig boots with panic_on_warn) and the second a
+ * SIGTRAP.
+ */
+static volatile uint32_t dr6_watched;
+static volatile sig_atomic_t dr6_sigtraps;
+
+static void dr6_on_sigtrap(int sig)
+{
+	dr6_sigtraps++;
+}
+
+static void t_stale_dr6(void)
+{
+	static const char *const warn_words[] = {
+		"WARNING", "traps.c", NULL
+	};
+	static char out[OUT_LEN];
+	struct perf_event_attr attr;
+	unsigned long long count = 0;
+	int kmsg, bp, pipefd[2];
+	struct prog p;
+
+	if (need_module() || stay_on(0) ||
+	    start_guest_on(&p, "hostile", "dr6-step", out, sizeof(out), 0))
+		return;
+	judge("dr6-step", prog_wait(&p, 30000), out, WANT_OK,
+	      "hostile: dr6-step: refused");
+	if (report->reason[0])
+		return;
+	kmsg = kmsg_from_now();
+	signal(SIGTRAP, dr6_on_sigtrap);
+	memset(&attr, 0, sizeof(attr));
+	attr.type = PERF_TYPE_BREAKPOINT;
+	attr.size = sizeof(attr);
+	attr.bp_type = HW_BREAKPOINT_W;
+	attr.bp_addr = (uintptr_t)&dr6_watched;
+	attr.bp_len = HW_BREAKPOINT_LEN_4;
+	attr.exclude_hv = 1;
+	bp = syscall(SYS_perf_event_open, &attr, 0, -1, -1, 0);
+	if (bp < 0) {
+		fail("perf_event_open(breakpoint): %s", strerror(errno));
+		close(kmsg);
+		return;
+	}
+	step("the kernel writes a watched word, after the Guest's steps");
+	if (pipe(pipefd) || write(pipefd[1], "abcd", 4) != 4 ||
+	    read(pipefd[0], (void *)&dr6_watched, 4) != 4)
+		fail("the pipe: %s", strerror(errno));
+	step("user mode writes the watched word");
+	dr6_watched = 5;
+	if (read(bp, &count, sizeof(count)) != sizeof(count))
+		fail("reading the breakpoint's count: %s", strerror(errno));
+	else if (count < 2)	/* a copy in the kernel may hit it per byte */
+		fail("the breakpoint fired %llu times, want 2 or more",
+		     count);
+	if (dr6_sigtraps)
+		fail("%d SIGTRAPs from a data breakpoint: a stale DR6.BS",
+		     (int)dr6_sigtraps);
+	close(bp);
+	kmsg_must_not_say(kmsg, warn_words);
+}
+
+/*
+ * The Launcher's mapping of its Guest's memory, from /proc/@pid/maps: the
+ * largest anonymous read-write mapping of at least the Guest's size.
+ */
+static int guest_mapping(pid_t pid, unsigned long *lo, unsigned long *hi)
+{
+	unsigned long a, b, inode, best = 0;
+	char path[64], line[256], perms[8];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%lx-%lx %7s %*x %*s %lu", &a, &b, perms,
+			   &inode) == 4 && !strcmp(perms, "rw-p") &&
+		    !inode && !strchr(line, '[') &&
+		    b - a >= GUEST_MEM_PAGES * PAGE && b - a > best) {
+			best = b - a;
+			*lo = a;
+			*hi = b;
+		}
+	if (f)
+		fclose(f);
+	return best ? 0 : -1;
+}
+
+/*
+ * A hostile Guest that prints what it could see ("seen ... 0x..." lines),
+ * judged as usual, on CPU 0 so that the Switcher's pages it found stay
+ * put; no word it saw may be an address in the Launcher's mapping of its
+ * memory.
+ */
+static void t_watched(void)
+{
+	static char out[OUT_LEN];
+	const struct hosttest *t = current;
+	unsigned long lo = 0, hi = 0, v;
+	unsigned int waited, seen = 0;
+	const char *line, *hex, *eol;
+	char *end;
+	struct prog p;
+	int status;
+
+	if (need_module() ||
+	    start_guest_on(&p, t->guest, t->args, out, sizeof(out), 0))
+		return;
+	for (waited = 0; guest_mapping(p.pid, &lo, &hi); waited++) {
+		if (waited >= 5000 || waitpid(p.pid, &status, WNOHANG)) {
+			fail("never saw the Launcher's mapping of the Guest");
+			break;
+		}
+		usleep(1000);
+	}
+	judge(t->name, prog_wait(&p, (t->timeout - 5) * 1000), out, t->want,
+	      t->expect);
+	for (line = strstr(out, ": seen "); line;
+	     line = strstr(line + 1, ": seen ")) {
+		seen++;
+		eol = strchrnul(line, '\n');
+		for (hex = strstr(line, "0x"); hex && hex < eol;
+		     hex = strstr(hex + 2, "0x")) {
+			v = strtoul(hex, &end, 16);
+			if (hi && v >= lo && v < hi)
+				fail("the Guest saw 0x%lx, in the Launcher's "
+				     "mapping of its memory 0x%lx-0x%lx", v,
+				     lo, hi);
+		}
+	}
+	if (!strcmp(t->args, "launcher-addr") && seen < 3)
+		fail("only %u lines of what the Guest saw", seen);
+	note("%s: %u lines of what it saw checked against 0x%lx-0x%lx",
+	     t->name, seen, lo, hi);
+}
+
 /* After all that, the Host still runs Guests and holds no references. */
 static void t_host_fine(void)
 {
@@ -1414,6 +1745,12 @@ static void t_host_fine(void)
 	  "hostile: " attack ": refused (" how ")" }
 #define HOSTILE_OK(attack, said)					\
 	{ "hostile-" attack, t_guest, 30, "hostile", attack, WANT_OK, said }
+/*
+ * HOSTILE_WATCHED: run on CPU 0 by t_watched(), which also checks every word
+ * the Guest says it saw against the Launcher's mapping of the Guest's memory.
+ */
+#define HOSTILE_WATCHED(attack, want, expect)				\
+	{ "hostile-" attack, t_watched, 40, "hostile", attack, want, expect }
 
 static const struct hosttest tests[] = {
 	{ "load",		t_load,		60 },
@@ -1516,6 +1853,17 @@ static const struct hosttest tests[] = {
 	HOSTILE_OK("ring0-doors", "hostile: ring0-doors: refused (ljmp trap "
 		   "13, mov trap 13, iret trap 13, sysenter trap 13, "
 		   "syscall trap "),
+	/* The harm of these the harness sees, not the Guest. */
+	HOSTILE_WATCHED("vm86-shift", WANT_KILLED, "in virtual-8086 mode"),
+	GUEST("user-low-page", "user", "low", WANT_OK, "user: all"),
+	HOSTILE_WATCHED("leaks", WANT_OK, "hostile: leaks: refused ("),
+	HOSTILE_WATCHED("launcher-addr", WANT_OK,
+			"hostile: launcher-addr: refused ("),
+	{ "hostile-nmi-flag",	t_nmi_flag,	60 },
+	{ "hostile-pin-many",	t_pin_once,	120 },
+	/* On a broken Host these two take a CPU, or the whole machine. */
+	{ "hostile-vm86-spin",	t_vm86_spin,	45 },
+	{ "hostile-dr6-step",	t_stale_dr6,	45 },
 	{ "host-fine",		t_host_fine,	60 },
 	/* Last: the module goes, and comes back, with nothing left behind. */
 	{ "rmmod",		t_rmmod,	60 },
