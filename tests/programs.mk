@@ -8,7 +8,8 @@ TANGLE ?= tangle
 CC := gcc
 # The Launcher: a static program, so it runs alone in the test initramfs.
 LAUNCHER_SRC := $(wildcard $(TANGLE)/launcher/*.c)
-LAUNCHER_CFLAGS := -m32 -static -O2 -g -Wall -Werror -I$(TANGLE)/include
+LAUNCHER_CFLAGS := -m32 -static -O2 -g -Wall -Werror -pthread \
+	-I$(TANGLE)/include
 
 # The Guest: freestanding i386 code at privilege level 1, linked at its
 # physical address by the book's linker script.
@@ -39,11 +40,12 @@ $(OUT)/lguest: $(LAUNCHER_SRC) $(wildcard $(TANGLE)/include/*.h \
 
 # The host test of LHREQ_BREAK and LHREQ_IRQ: the Launcher compiled into a
 # harness that pokes its /dev/lguest from a second thread.
-$(OUT)/test/irqbreak: tests/host/irqbreak.c $(TANGLE)/launcher/lguest.c \
-		$(wildcard $(TANGLE)/include/*.h)
+$(OUT)/test/irqbreak: tests/host/irqbreak.c $(LAUNCHER_SRC) \
+		$(wildcard $(TANGLE)/include/*.h $(TANGLE)/launcher/*.h)
 	$(say) CC $@
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(LAUNCHER_CFLAGS) -pthread -I$(TANGLE) -o $@ $<
+	$(Q)$(CC) $(LAUNCHER_CFLAGS) -I$(TANGLE) -I$(TANGLE)/launcher -o $@ $< \
+		$(filter-out %/lguest.c,$(LAUNCHER_SRC))
 
 # The native side of `make bench`: the Host kernel's own costs, measured in
 # the same QEMU machine as the bench Guest's (tests/guests/bench.c).

@@ -102,6 +102,9 @@ struct report {
 
 static struct report *report;
 
+/* If not -1, the next program started gets this as its stdin. */
+static int next_stdin = -1;
+
 /* Record a failure; a case may fail several times, reasons are joined. */
 static void __attribute__((format(printf, 1, 2))) fail(const char *fmt, ...)
 {
@@ -246,7 +249,8 @@ static int prog_start_on(struct prog *p, char *const argv[], char *out,
 		return -1;
 	}
 	if (p->pid == 0) {
-		int null = open("/dev/null", O_RDONLY);
+		int null = next_stdin >= 0 ? next_stdin :
+			   open("/dev/null", O_RDONLY);
 		cpu_set_t set;
 
 		if (null >= 0)
@@ -740,25 +744,30 @@ static const char *excerpt(const char *out)
 static int start_guest_on(struct prog *p, const char *guest, const char *args,
 			  char *out, size_t outlen, int cpu)
 {
-	static char path[128], words[256];
-	char *argv[16], *w;
+	static char path[128], words[256], opts[256];
+	char *argv[24], *w;
 	int argc = 0;
 
 	if (access(LAUNCHER, X_OK)) {
 		fail("no %s in the initramfs (is out/lguest built?)", LAUNCHER);
 		return -1;
 	}
+	argv[argc++] = LAUNCHER;
+	/* "--opt ... name": Launcher options before the image's name. */
+	snprintf(opts, sizeof(opts), "%s", guest);
+	for (w = strtok(opts, " "); w; w = strtok(NULL, " "))
+		argv[argc++] = w;
+	guest = argv[--argc];
 	snprintf(path, sizeof(path), GUEST_DIR "%s.elf", guest);
+	argv[argc++] = path;
+	snprintf(words, sizeof(words), "%s", args ? args : "");
+	for (w = strtok(words, " "); w && argc < 23; w = strtok(NULL, " "))
+		argv[argc++] = w;
+	argv[argc] = NULL;
 	if (access(path, R_OK)) {
 		fail("no %s in the initramfs", path);
 		return -1;
 	}
-	argv[argc++] = LAUNCHER;
-	argv[argc++] = path;
-	snprintf(words, sizeof(words), "%s", args ? args : "");
-	for (w = strtok(words, " "); w && argc < 15; w = strtok(NULL, " "))
-		argv[argc++] = w;
-	argv[argc] = NULL;
 	step("running %s %s", guest, args ? args : "");
 	if (prog_start_on(p, argv, out, outlen, cpu)) {
 		fail("cannot run %s: %s", LAUNCHER, strerror(errno));
@@ -1729,6 +1738,205 @@ static void t_host_fine(void)
 		fclose(f);
 }
 
+
+/*
+ * Devices.  The console: start the echo Guest with a pipe as its stdin,
+ * wait for @ready, send @text, see it echoed, close the pipe: the Guest must
+ * see the end of input and pass.  @text must come back byte for byte.
+ */
+static void console_echo(const char *args, const char *ready)
+{
+	static const char text[] = "line one\n\tline two \x01\x7f\xff\n"
+		"the quick brown fox jumps over the lazy dog\n";
+	static char out[OUT_LEN];
+	struct prog p;
+	int fds[2], status;
+
+	if (need_module() || pipe2(fds, O_CLOEXEC)) {
+		fail("pipe: %s", strerror(errno));
+		return;
+	}
+	next_stdin = fds[0];
+	status = start_guest(&p, "echo", args, out, sizeof(out));
+	next_stdin = -1;
+	close(fds[0]);
+	if (status)
+		return;
+	if (prog_wait_output(&p, ready, 20000)) {
+		fail("no \"%s\": %s", ready, excerpt(out));
+		close(fds[1]);
+		prog_wait(&p, 0);
+		return;
+	}
+	sleep_ms(300);
+	step("writing to the console");
+	if (write(fds[1], text, strlen(text)) != (ssize_t)strlen(text))
+		fail("write to the console: %s", strerror(errno));
+	if (prog_wait_output(&p, text, 10000))
+		fail("the text did not come back while the pipe was open");
+	close(fds[1]);
+	judge("echo", prog_wait(&p, 20000), out, WANT_OK, "end of input");
+	if (!strstr(out, text))
+		fail("echo: not byte-exact: %s", excerpt(out));
+}
+
+static void t_console_halted(void)
+{
+	console_echo(NULL, "echo: ready");
+}
+
+static void t_console_spinning(void)
+{
+	console_echo("spin", "echo: spinning");
+}
+
+/* Make /disk.img, @bytes of zeroes; 0 or -1 after fail(). */
+static int make_disk(size_t bytes)
+{
+	int fd = open("/disk.img", O_RDWR | O_CREAT | O_TRUNC, 0600);
+
+	if (fd < 0 || ftruncate(fd, bytes)) {
+		fail("/disk.img: %s", strerror(errno));
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+/* The pattern tests/guests/blk.c writes, byte @i. */
+static unsigned char blk_pattern(unsigned int i)
+{
+	return (i * 7 + i / 512) ^ 0x5A;
+}
+
+/*
+ * A Guest writes a pattern and flushes; we kill the Launcher at once; the
+ * file must hold the pattern, and a second Guest must read it back.
+ */
+static void t_block(void)
+{
+	static char out[OUT_LEN];
+	unsigned char buf[16 * 512];
+	struct prog p;
+	unsigned int i;
+	int fd;
+
+	if (need_module() || make_disk(64 * 1024) ||
+	    start_guest(&p, "--block=/disk.img blk", "write", out,
+			sizeof(out)))
+		return;
+	if (prog_wait_output(&p, "blk: flushed", 20000)) {
+		fail("no \"blk: flushed\": %s", excerpt(out));
+		prog_wait(&p, 0);
+		return;
+	}
+	kill(p.pid, SIGKILL);
+	prog_wait(&p, 5000);
+	fd = open("/disk.img", O_RDONLY);
+	if (fd < 0 || read(fd, buf, sizeof(buf)) != sizeof(buf)) {
+		fail("reading /disk.img back: %s", strerror(errno));
+		return;
+	}
+	close(fd);
+	for (i = 0; i < sizeof(buf); i++)
+		if (buf[i] != blk_pattern(i)) {
+			fail("/disk.img byte %u is 0x%02x, want 0x%02x", i,
+			     buf[i], blk_pattern(i));
+			return;
+		}
+	run_guest("block-verify", "--block=/disk.img blk", "verify", 30,
+		  WANT_OK, "blk: all");
+}
+
+static void t_block_ro(void)
+{
+	if (!need_module() && !make_disk(64 * 1024))
+		run_guest("block-ro", "--block=/disk.img,ro blk", "ro", 30,
+			  WANT_OK, "blk: all");
+}
+
+static void t_block_noflush(void)
+{
+	if (!need_module() && !make_disk(64 * 1024))
+		run_guest("block-noflush", "--block=/disk.img blk", "noflush",
+			  30, WANT_OK, "blk: all");
+}
+
+static void t_vq_readable(void)
+{
+	if (!need_module() && !make_disk(64 * 1024))
+		run_guest("vq-readable", "--block=/disk.img vqhostile",
+			  "readable", 30, WANT_KILLED,
+			  "block 0 requests: 2 readable buffers where 1");
+}
+
+/* CPU ticks (user + system) process @pid has used, or -1. */
+static long cpu_ticks(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long ut, st;
+	int fd, n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
+			 "%lu %lu", &ut, &st) != 2)
+		return -1;
+	return ut + st;
+}
+
+/*
+ * An idle Guest (halted, console up, a pipe with no input): over 1.5 s of
+ * its 2 s halt, the Launcher's threads must use under 5% of a CPU.
+ */
+static void t_devices_idle(void)
+{
+	static char out[OUT_LEN];
+	long hz = sysconf(_SC_CLK_TCK), before, after;
+	struct prog p;
+	int fds[2];
+
+	if (need_module() || pipe2(fds, O_CLOEXEC))
+		return;
+	next_stdin = fds[0];
+	if (start_guest(&p, "devidle", NULL, out, sizeof(out))) {
+		next_stdin = -1;
+		return;
+	}
+	next_stdin = -1;
+	close(fds[0]);
+	if (prog_wait_output(&p, "devidle: halting", 20000)) {
+		fail("no \"devidle: halting\": %s", excerpt(out));
+		prog_wait(&p, 0);
+		return;
+	}
+	before = cpu_ticks(p.pid);
+	sleep_ms(1500);
+	after = cpu_ticks(p.pid);
+	judge("devices-idle", prog_wait(&p, 20000), out, WANT_OK,
+	      "devidle: all");
+	close(fds[1]);
+	if (before < 0 || after < 0)
+		fail("cannot read /proc/%d/stat", p.pid);
+	else if ((after - before) * 1000 / hz > 75)
+		fail("the idle Guest used %ld ms of CPU in 1.5 s",
+		     (after - before) * 1000 / hz);
+	else
+		note("idle Guest: %ld ms of CPU in 1.5 s",
+		     (after - before) * 1000 / hz);
+}
+
+#define VQ_HOSTILE(attack, reason)					\
+	{ "vq-" attack, t_guest, 30, "vqhostile", attack, WANT_KILLED, reason }
+
 #define GUEST(name, guest, args, want, expect)				\
 	{ name, t_guest, 60, guest, args, want, expect }
 
@@ -1775,6 +1983,22 @@ static const struct hosttest tests[] = {
 	{ "fpu",		t_fpu,		90 },
 	{ "two-guests",		t_two_guests,	120 },
 	GUEST("storm", "storm", NULL, WANT_OK, "storm: "),
+	/* Devices. */
+	{ "console-halted",	t_console_halted, 40 },
+	{ "console-spinning",	t_console_spinning, 40 },
+	{ "block",		t_block,	60 },
+	{ "block-ro",		t_block_ro,	40 },
+	{ "block-noflush",	t_block_noflush, 40 },
+	GUEST("rng", "--rng rng", NULL, WANT_OK, "rng: all"),
+	{ "devices-idle",	t_devices_idle,	30 },
+	VQ_HOSTILE("outside", "console output: buffer 0x"),
+	VQ_HOSTILE("overflow", "console output: buffer 0x"),
+	VQ_HOSTILE("loop", "console output: a descriptor chain longer"),
+	VQ_HOSTILE("jump", "console output: the available index jumped"),
+	VQ_HOSTILE("head", "console output: request"),
+	VQ_HOSTILE("notify", "which is not a virtqueue"),
+	VQ_HOSTILE("writable", "console output: 1 writable buffers where 0"),
+	{ "vq-readable",	t_vq_readable,	40 },
 	/* Launchers killed while their Guests run. */
 	{ "sigterm",		t_sigterm,	30 },
 	{ "sigkill",		t_sigkill,	30 },
@@ -1800,14 +2024,9 @@ static const struct hosttest tests[] = {
 	HOSTILE("async-init", "LGUEST_INIT called twice"),
 	HOSTILE("shutdown-255", "shutdown with status 255"),
 	HOSTILE("shutdown-300", "shutdown with status 300"),
-	/*
-	 * Each notification reaches the Launcher as it was made: it warns
-	 * of the two outside the Guest's 32 MiB, and the Guest lives on.
-	 */
-	HOSTILE_OK("notify-outside",
-		   "the Guest notified 0xf0000000, outside its memory\n"
-		   "the Guest notified 0x2000000, outside its memory\n"
-		   "hostile: notify-outside: lived on (three notifications)"),
+	/* Not in memory, not a device page, not a ring: the Launcher says no. */
+	HOSTILE("notify-outside",
+		"notified 0xf0000000, which is not a virtqueue"),
 	HOSTILE_OK("hcall-storm",
 		   "hostile: hcall-storm: lived on (100000 hypercalls)"),
 	HOSTILE("gdt-system", "system descriptor in GDT entry 20"),
@@ -1830,11 +2049,11 @@ static const struct hosttest tests[] = {
 	HOSTILE("idt-16bit", "bad gate type 0x6 for vector 40"),
 	HOSTILE_REFUSED("idt-ring0",
 			"trap 3 with cs 0x61, trap 6 with cs 0x61"),
-	/* Memory is 32 MiB and a device page: this is the page after. */
-	HOSTILE("pte-pfnlimit", "page 0x2001000 beyond memory"),
+	/* Memory is 32 MiB and the device pages: this is the page after. */
+	HOSTILE("pte-pfnlimit", "page 0x2040000 beyond memory"),
 	HOSTILE("pte-far", "page 0xfffff000 beyond memory"),
-	HOSTILE("pmd-pfnlimit", "page table 0x2001000 beyond memory"),
-	HOSTILE("pgdir-outside", "bad page directory 0x2065000"),
+	HOSTILE("pmd-pfnlimit", "page table 0x2040000 beyond memory"),
+	HOSTILE("pgdir-outside", "bad page directory 0x20a4000"),
 	HOSTILE("pde-4mb", "4 MiB page at 0x40000000"),
 	HOSTILE("setstack-user", "bad stack segment 0x7b"),
 	HOSTILE("setstack-ring0", "bad stack segment 0x68"),

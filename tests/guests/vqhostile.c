@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tests/guests/vqhostile.c - one broken virtqueue per run, named by the
+ * first word; each must make the Launcher kill us with a reason naming the
+ * device and what was wrong (the host test checks the reason):
+ *	outside		a buffer beyond our memory
+ *	overflow	a buffer whose length wraps past 4 GiB
+ *	loop		a descriptor chain that links back to itself
+ *	jump		avail->idx moved by more than the ring size
+ *	head		an available entry naming no descriptor
+ *	notify		a notification of an address that is no ring
+ *	writable	a device-writable buffer on the console's output
+ *	readable	a disk read into a readable buffer (run with --block)
+ * If we are still alive afterwards we say "SURVIVED".
+ */
+#include "check.h"
+#include "virtio.h"
+
+static char data[64];
+
+/* Publish descriptor chain @head on @vq by hand and kick. */
+static void publish(struct virtqueue *vq, u16 head)
+{
+	vq->avail->ring[vq->avail->idx % vq->num] = head;
+	barrier();
+	vq->avail->idx++;
+	hcall(LHCALL_NOTIFY, vq->notify, 0, 0);
+}
+
+/* Set descriptor @i of @vq. */
+static void set_desc(struct virtqueue *vq, u16 i, u64 addr, u32 len,
+		     u16 flags, u16 next)
+{
+	vq->desc[i].addr = addr;
+	vq->desc[i].len = len;
+	vq->desc[i].flags = flags;
+	vq->desc[i].next = next;
+}
+
+int guest_main(const struct lguest_boot_info *boot)
+{
+	struct virtqueue *out;
+	struct vq_buf b = { data, sizeof(data) };
+	unsigned long mem = boot->mem_size;
+
+	check_init(boot);
+	virtio_init();
+	out = console_queue(1);
+	if (!out)
+		lguest_panic("no console");
+	if (cmdline_has("outside")) {
+		set_desc(out, 0, mem, 16, 0, 0);
+		publish(out, 0);
+	} else if (cmdline_has("overflow")) {
+		set_desc(out, 0, mem - 16, 0xFFFFFFF0U, 0, 0);
+		publish(out, 0);
+	} else if (cmdline_has("loop")) {
+		set_desc(out, 0, __pa(data), 8, VRING_DESC_F_NEXT, 1);
+		set_desc(out, 1, __pa(data), 8, VRING_DESC_F_NEXT, 0);
+		publish(out, 0);
+	} else if (cmdline_has("jump")) {
+		out->avail->idx += out->num + 1;
+		hcall(LHCALL_NOTIFY, out->notify, 0, 0);
+	} else if (cmdline_has("head")) {
+		publish(out, out->num + 5);
+	} else if (cmdline_has("notify")) {
+		hcall(LHCALL_NOTIFY, out->notify + 8, 0, 0);
+	} else if (cmdline_has("writable")) {
+		vq_add(out, &b, 0, 1, data);
+		hcall(LHCALL_NOTIFY, out->notify, 0, 0);
+	} else if (cmdline_has("readable") && blk_disk(0)) {
+		static struct virtio_blk_outhdr hdr = { VIRTIO_BLK_T_IN };
+		static u8 status;
+		struct vq_buf req[3] = { { &hdr, sizeof(hdr) },
+					 { data, sizeof(data) },
+					 { &status, 1 } };
+
+		vq_add(&blk_disk(0)->vq, req, 2, 1, &hdr);
+		hcall(LHCALL_NOTIFY, blk_disk(0)->vq.notify, 0, 0);
+	}
+	printk("vqhostile: SURVIVED\n");
+	return 3;
+}
