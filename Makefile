@@ -26,7 +26,8 @@ export V Q say
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 # (tangle/ and out/ are never committed; see .gitignore)
-.PHONY: all deps tangle module programs pdf html run test tour clean help bench
+.PHONY: all deps tangle module programs pdf html run test tour clean help bench \
+	soak
 all: tangle pdf html
 
 help:
@@ -38,6 +39,7 @@ help:
 	@echo 'make run      boot the host in QEMU and run the demo guest'
 	@echo 'make bench    guest vs native costs in one QEMU run, as ratios'
 	@echo 'make test     run every test; the last line says N passed, N failed'
+	@echo 'make soak     long runs: 1,000 Guests, eight at once, leaks (not in test)'
 	@echo 'make tour     print the journey, stop by stop, from the tangled C'
 	@echo 'make clean    remove tangle/ and out/'
 
@@ -215,6 +217,10 @@ bench: tangle
 
 test: all
 	$(Q)bash tests/run-all.sh
+
+# Not part of test: what takes long or looks for slow leaks (tests/soak.sh).
+soak: tangle
+	$(Q)bash tests/soak.sh
 
 tour: $(TANGLE)/.stamp
 	$(Q)sh $(TANGLE)/tools/tour.sh $(TANGLE)
