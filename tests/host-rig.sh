@@ -22,6 +22,28 @@
 #           bench Guest instead of the tests; shows their lines and the
 #           table of Guest/native ratios, and the exit status says only
 #           whether both ran (make bench does this; nothing is judged on time)
+#   NMIS=MS: the NMI run.  Once /init has said HOSTTESTS START, a loop here
+#           sends "nmi" to QEMU's monitor every MS milliseconds (1-999)
+#           until HOSTTESTS DONE, and the kernel is booted with lguest.nmis.
+#           QEMU raises the NMI on each CPU's local APIC LINT1 pin, which
+#           Linux leaves open on CPU 0 only, so CPU 0 takes them all (use
+#           SMP=1 for every Guest to run there).  Nothing claims those NMIs,
+#           so the Host reports each as unknown ("Uhhuh. NMI received for
+#           unknown reason", "Dazed and confused, but trying to
+#           continue"): in this run, and only here, those lines are counted
+#           instead of failed, and a PASS line gives the count.  No such
+#           line at all is a FAIL: then no NMI arrived and the run proved
+#           nothing.  /init writes its own lines through the kernel's log
+#           in this run, so the Host's reports cannot land inside them.
+#           (The monitor is a pair of FIFOs, $OUT/test/$SUITE-monitor.in
+#           and .out, QEMU's "pipe" character device: plain bash can write
+#           to them, where a Unix socket would need socat.)
+#
+# Kernel complaints are judged twice: /init fails the case during which the
+# kernel logged one (it reads /dev/kmsg around every case), and this script
+# fails the run on any in the whole console, as a backstop for what came
+# between cases or during boot.  The list of complaints is kernel_bad[] in
+# tests/host/init.c, read from there, so the two judges agree.
 #
 # The Launcher ($OUT/lguest, as /lguest), the Launcher in its test harness
 # ($OUT/test/irqbreak, as /irqbreak), the native benchmark
@@ -46,8 +68,10 @@ CC=${CC:-gcc}
 V=${V:-0}
 DEMO=${DEMO:-0}
 BENCH=${BENCH:-0}
+NMIS=${NMIS:-}
 [ "$DEMO" = 1 ] && KERNEL_ARGS="lguest.demo${KERNEL_ARGS:+ $KERNEL_ARGS}"
 [ "$BENCH" = 1 ] && KERNEL_ARGS="lguest.bench${KERNEL_ARGS:+ $KERNEL_ARGS}"
+[ -n "$NMIS" ] && KERNEL_ARGS="lguest.nmis${KERNEL_ARGS:+ $KERNEL_ARGS}"
 
 SRC=$(dirname "$0")/host/init.c
 TEST=$OUT/test
@@ -57,8 +81,20 @@ APPEND="console=ttyS0 panic=-1 nokaslr nmi_watchdog=0"
 APPEND="$APPEND${CLEARCPUID:+ clearcpuid=$CLEARCPUID} panic_on_warn=1"
 APPEND="$APPEND${KERNEL_ARGS:+ $KERNEL_ARGS}"
 
-# What the kernel says when it is unhappy.
-BAD='Oops|BUG:|WARNING:|general protection|Kernel panic|kernel BUG|Call Trace'
+# c_strings ARRAY: the strings of "static const char *const ARRAY[] = {",
+# one a line, in $SRC, as one extended regular expression that matches any.
+c_strings() {
+	sed -n "/^static const char \*const $1\[\] = {\$/,/^};\$/p" "$SRC" |
+		sed -n 's/^\t"\(.*\)",$/\1/p' |
+		sed 's/[]*.^$+?(){}|[]/\\&/g' | paste -s -d '|'
+}
+
+# What the kernel says when it is unhappy: kernel_bad[] in tests/host/init.c.
+BAD=$(c_strings kernel_bad)
+# What it says of an NMI nobody claimed: nmi_unknown[] there; the first is
+# the line counted in the NMI run.
+NMI_UNKNOWN=$(c_strings nmi_unknown)
+NMI_UHHUH=${NMI_UNKNOWN%%|*}
 # Except in a report a case asks for: between the kernel-log lines
 # "HOSTTESTS QUIET BEGIN <case>" and "HOSTTESTS QUIET END <case>" (the
 # nmi-in-guest case of tests/host/init.c), each "NMI backtrace for cpu N"
@@ -83,6 +119,12 @@ for f in "$KERNEL" "$MODULE" "$SRC"; do
 done
 command -v "$QEMU" >/dev/null || setup_fail "$QEMU not found"
 mkdir -p "$TEST" || setup_fail "cannot create $TEST"
+[ -n "$BAD" ] && [ -n "$NMI_UNKNOWN" ] ||
+	setup_fail "no kernel_bad[] or nmi_unknown[] list in $SRC"
+case $NMIS in
+'' | [1-9] | [1-9][0-9] | [1-9][0-9][0-9]) ;;
+*) setup_fail "NMIS=$NMIS: want milliseconds, 1 to 999" ;;
+esac
 
 # The /init, rebuilt only when its source is newer.
 if [ ! -x "$TEST/init" ] || [ "$SRC" -nt "$TEST/init" ]; then
@@ -124,11 +166,55 @@ done
 	cpio --null -o -H newc -R 0:0 --quiet | gzip -1) >"$TEST/initrd.gz" ||
 	setup_fail "cannot pack $TEST/initrd.gz"
 
+# The NMI run's monitor: QEMU reads commands from $MON.in and writes its
+# replies to $MON.out.
+MON=$TEST/$SUITE-monitor
+MONITOR=()
+if [ -n "$NMIS" ]; then
+	{ rm -f "$MON.in" "$MON.out" "$MON.pause" &&
+		mkfifo "$MON.in" "$MON.out" "$MON.pause"; } ||
+		setup_fail "cannot make the FIFOs $MON.in, .out and .pause"
+	MONITOR=(-chardev "pipe,id=nmimon,path=$MON"
+		-mon chardev=nmimon,mode=readline)
+fi
+
 # The boot.  The machine powers itself off when /init is done.
 boot() {
 	run timeout -k 10 "$TIMEOUT" "$QEMU" -cpu "$QEMU_CPU" -smp "$SMP" \
 		-m "$MEM" -nographic -no-reboot -kernel "$KERNEL" \
-		-initrd "$TEST/initrd.gz" -append "$APPEND" </dev/null
+		-initrd "$TEST/initrd.gz" -append "$APPEND" \
+		${MONITOR[@]+"${MONITOR[@]}"} </dev/null
+}
+
+# nmi_sender: from /init's HOSTTESTS START to its HOSTTESTS DONE on the
+# console, an "nmi" (an NMI to CPU 0, see NMIS) into the monitor every
+# $NMIS ms; on SIGTERM, or when done, the number sent goes to $MON.sent.
+# None before the START line: an NMI that finds the kernel booting proves
+# nothing about the Host.
+nmi_sender() {
+	local sent=0 pause
+
+	pause=$(printf '0.%03d' "$NMIS")
+	trap 'echo "$sent" >"$MON.sent"; exit 0' TERM
+	echo 0 >"$MON.sent"
+	# Read-write: opening a FIFO so never waits for the other end.  The
+	# pause is a read from a FIFO nobody writes that times out: no
+	# process to start for every NMI, as sleep would be.
+	exec 3<>"$MON.in" 4<>"$MON.pause" || exit 1
+	until grep -q 'HOSTTESTS START' "$LOG" 2>/dev/null; do
+		sleep 0.1
+	done
+	while :; do
+		# Looking at the console costs a grep: every 8th NMI.
+		if [ $((sent % 8)) = 0 ] &&
+			grep -q 'HOSTTESTS DONE' "$LOG"; then
+			break
+		fi
+		echo nmi >&3 || break
+		sent=$((sent + 1))
+		read -r -t "$pause" -u 4
+	done
+	echo "$sent" >"$MON.sent"
 }
 
 # verdict WHAT MARKER: exit with the status /init printed after MARKER on
@@ -160,9 +246,26 @@ if [ "$BENCH" = 1 ]; then
 	verdict bench "LGUEST BENCH DONE"
 fi
 
+: >"$LOG"
+if [ -n "$NMIS" ]; then
+	# QEMU's replies, read so that it never waits to write them; cat ends
+	# when QEMU closes the FIFO.
+	cat "$MON.out" >"$MON.log" &
+	drain=$!
+	nmi_sender &
+	sender=$!
+fi
 boot >"$LOG" 2>&1
 status=$?
 [ "$V" = 1 ] && echo "  qemu exit status $status" >&2
+nmis_sent=
+if [ -n "$NMIS" ]; then
+	kill "$sender" 2>/dev/null
+	wait "$sender"
+	kill "$drain" 2>/dev/null
+	wait "$drain" 2>/dev/null
+	nmis_sent=$(cat "$MON.sent" 2>/dev/null)
+fi
 
 # The judgement.
 fails=0
@@ -172,6 +275,10 @@ done_line=
 clean=
 quiet=		# in a quiet window: its case
 reports=0	# NMI backtraces begun there whose Call Trace is still to come
+uhhuh=0		# the NMI run: "Uhhuh. NMI received for unknown reason" lines
+unknown=0	# and all the lines of nmi_unknown[]
+host_nmis=	# the NMIs /init saw the Host take during the cases
+switcher_nmis=	# of those, the NMIs that struck the Switcher
 while IFS= read -r line || [ -n "$line" ]; do
 	line=${line//$'\r'/}
 	# Our own words cannot be trusted to be clean, the kernel's can.
@@ -185,7 +292,11 @@ while IFS= read -r line || [ -n "$line" ]; do
 			forgiven=1
 		fi
 	fi
-	if [ -z "$clean" ] && [ -z "$forgiven" ] &&
+	if [ -n "$NMIS" ] && [[ $kernel_part =~ $NMI_UNKNOWN ]]; then
+		# Expected in the NMI run, and only there: counted.
+		unknown=$((unknown + 1))
+		[[ $kernel_part =~ $NMI_UHHUH ]] && uhhuh=$((uhhuh + 1))
+	elif [ -z "$clean" ] && [ -z "$forgiven" ] &&
 		[[ $kernel_part =~ $BAD ]]; then
 		clean=$line
 	fi
@@ -202,6 +313,12 @@ while IFS= read -r line || [ -n "$line" ]; do
 		;;
 	*"HOSTTESTS DONE "*)
 		done_line=${line#*HOSTTESTS DONE }
+		continue
+		;;
+	*"HOSTTESTS NMIS "*)
+		host_nmis=${line#*HOSTTESTS NMIS }
+		switcher_nmis=${host_nmis#* }
+		host_nmis=${host_nmis%% *}
 		continue
 		;;
 	*"HOSTTEST "*)
@@ -234,8 +351,24 @@ else
 	echo "PASS $SUITE: console clean"
 fi
 
+# The NMI run proves something only if NMIs reached the Host.
+if [ -n "$NMIS" ]; then
+	how="$uhhuh \"Uhhuh\" lines ($unknown of the NMI lines expected),"
+	how="$how ${host_nmis:-?} NMIs taken by the Host during the cases"
+	how="$how (${switcher_nmis:-?} of them inside the Switcher),"
+	how="$how ${nmis_sent:-?} sent from the monitor"
+	if [ "$uhhuh" -gt 0 ]; then
+		echo "PASS $SUITE: NMIs reached the Host: $how"
+	else
+		echo "FAIL $SUITE: no NMI reached the Host: $how"
+		fails=1
+	fi
+fi
+
 if [ -z "$done_line" ]; then
-	echo "FAIL $SUITE: boot: no HOSTTESTS DONE line (timeout or crash), see $LOG"
+	last=$(tr -d '\r' <"$LOG" | grep -v '^[[:space:]]*$' | tail -1)
+	echo "FAIL $SUITE: boot: no HOSTTESTS DONE line (timeout or crash)," \
+		"QEMU exited $status after: ${last:0:160}, see $LOG"
 	fails=1
 elif [ "$done_line" != "$passed $failed" ]; then
 	echo "FAIL $SUITE: boot: /init counted $done_line passed/failed," \
