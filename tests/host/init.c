@@ -2839,6 +2839,7 @@ static const struct hosttest tests[] = {
 	{ "walltime",		t_walltime,	30 },
 	GUEST("paging", "paging", NULL, WANT_OK, "paging: all"),
 	GUEST("pgcache", "pgcache", NULL, WANT_OK, "pgcache: all"),
+	GUEST("pgshare", "pgshare", NULL, WANT_OK, "pgshare: all"),
 	GUEST("user", "user", NULL, WANT_OK, "user: all"),
 	{ "fpu",		t_fpu,		90 },
 	{ "two-guests",		t_two_guests,	120 },
