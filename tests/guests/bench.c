@@ -20,8 +20,8 @@
  *			to ring 3 and a system call back
  *	pagefault	a write to an unmapped page: the Host reflects the
  *			fault, our handler zeroes a page and maps it
- *			(SET_PTE), the write is retried and the Host fills
- *			its shadow entry
+ *			(SET_PTE, accessed: the Host fills its shadow entry
+ *			then), and the write is retried
  *	shadowfill	the first write to a page we have mapped: the Host
  *			fills the shadow entry on its own
  *	timer		halted until the clock interrupt: from the deadline
@@ -173,14 +173,18 @@ static void b_pagefault(unsigned int n)
 	touch(PF_BASE, n);
 }
 
-/* Map (again) every page: SET_PTE drops the Host's shadow entry. */
+/*
+ * Map (again) every page: SET_PTE drops the Host's shadow entry.  The
+ * entries are not marked accessed, so the Host leaves the filling to the
+ * first touch (an accessed one it would fill at once: H:440).
+ */
 static void map_sf(unsigned int n)
 {
 	unsigned int i;
 
 	for (i = 0; i < n; i++)
 		map_page(pgdir, SF_BASE + i * PAGE_SIZE, __pa(pool[i]),
-			 PTE_KERNEL);
+			 PTE_KERNEL & ~PTE_ACCESSED);
 }
 
 static void b_shadowfill(unsigned int n)
