@@ -2939,6 +2939,13 @@ static const struct hosttest tests[] = {
 	HOSTILE_WATCHED("leaks", WANT_OK, "hostile: leaks: refused ("),
 	HOSTILE_WATCHED("launcher-addr", WANT_OK,
 			"hostile: launcher-addr: refused ("),
+	/*
+	 * NMIs that strike the Switcher on its way home must not leave Host
+	 * values in the Guest's registers page.  Judged only where NMIs come
+	 * (the NMI run) and the Host's %cr4 differs from the Guest's (global
+	 * pages, SMEP or SMAP on): otherwise it says "not judged".
+	 */
+	HOSTILE_OK("nmi-leak", "hostile: nmi-leak: refused ("),
 	{ "hostile-nmi-flag",	t_nmi_flag,	60 },
 	{ "hostile-pin-many",	t_pin_once,	120 },
 	/* On a broken Host these two take a CPU, or the whole machine. */
