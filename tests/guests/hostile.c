@@ -959,6 +959,52 @@ static int nmi_leak(void)
 	return refused("%u NMI frames, no Host values", frames);
 }
 
+/*
+ * The registers page belongs to a CPU, not to a Guest, and the Host only
+ * writes its last 72 bytes (the saved registers) before each trip.  So the
+ * rest of it is a mailbox from one Guest to the next on the same CPU: one
+ * Guest (spare-write) fills it with a pattern, and the next (spare-read),
+ * a Guest of another Launcher perhaps, finds the pattern there.
+ */
+#define SPARE_MAGIC	0x5A5EC0DEu
+
+static int spare_write(void)
+{
+	struct switcher_view s;
+	volatile u32 *w;
+	unsigned int i;
+
+	if (!find_switcher(&s)) {
+		CHECK(false, "cannot find the Switcher's pages");
+		return finish("hostile");
+	}
+	w = (volatile u32 *)s.regs;
+	for (i = 0; i < (PAGE_SIZE - SAVED_REGS_BYTES) / 4; i++)
+		w[i] = SPARE_MAGIC ^ i;
+	return refused("wrote %u words for the next Guest", i);
+}
+
+static int spare_read(void)
+{
+	struct switcher_view s;
+	const volatile u32 *w;
+	unsigned int i, n = 0;
+
+	if (!find_switcher(&s)) {
+		CHECK(false, "cannot find the Switcher's pages");
+		return finish("hostile");
+	}
+	w = (const volatile u32 *)s.regs;
+	for (i = 0; i < (PAGE_SIZE - SAVED_REGS_BYTES) / 4; i++)
+		if (w[i] == (SPARE_MAGIC ^ i))
+			n++;
+	if (n) {
+		printk("hostile: spare-read: %u words the last Guest left\n", n);
+		return survived();
+	}
+	return refused("nothing of the last Guest");
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(void);
@@ -995,6 +1041,7 @@ static const struct {
 	{ "pin-many", pin_many }, { "nmi-flag", nmi_flag },
 	{ "dr6-step", dr6_step }, { "leaks", leaks },
 	{ "launcher-addr", launcher_addr }, { "nmi-leak", nmi_leak },
+	{ "spare-write", spare_write }, { "spare-read", spare_read },
 };
 
 int guest_main(const struct lguest_boot_info *boot)
