@@ -888,6 +888,123 @@ static int launcher_addr(void)
 	return refused("no Launcher addresses");
 }
 
+/*
+ * An NMI that strikes the Switcher on its way home is taken on whatever
+ * stack is live, and until the Switcher loads the Host's stack pointer that
+ * is our registers page: the NMI stub pushes the interrupted %eax and %edx
+ * (and %cr0) just below the saved registers, where we can read them.  On
+ * the way home %edx holds, in turn, the Host's %cr3 (ours to see), the
+ * Host's %cr4 and the writable view of the Host's GDT, a Host kernel
+ * pointer; neither of the last two is ours.  We trap into the Host for
+ * 15 seconds while NMIs arrive (the harness's NMI run), and after every exit
+ * read the words below the saved registers: a %cr4 that is ours plus
+ * global pages, SMEP or SMAP, or a Host address outside the Switcher's
+ * slot, came from the Host's page.  We count the NMI frames we see (the
+ * Switcher's code segment next to an address in its slot) so that a run
+ * with no NMI in the Switcher says it judged nothing.
+ */
+#define NMI_LEAK_WORDS	32	/* below the saved registers */
+#define CR4_HIDDEN	((1u << 7) | (1u << 20) | (1u << 21))	/* PGE, SMEP, SMAP */
+
+static int nmi_leak(void)
+{
+	struct switcher_view s;
+	const volatile u32 *below, *state;
+	unsigned long slot;
+	u64 end = clock_ns() + 15000000000ULL;
+	unsigned int i, frames = 0, cr4s = 0, ptrs = 0, exits = 0;
+	u32 guest_cr4, v, last_frame = 0;
+
+	if (!find_switcher(&s)) {
+		CHECK(false, "cannot find the Switcher's pages");
+		return finish("hostile");
+	}
+	slot = s.text >> PGDIR_SHIFT;
+	state = (const volatile u32 *)s.state;
+	guest_cr4 = state[2];
+	below = (const volatile u32 *)(s.regs + PAGE_SIZE - SAVED_REGS_BYTES) -
+		NMI_LEAK_WORDS;
+	printk("hostile: nmi-leak: our cr4 0x%08x\n", guest_cr4);
+	while (clock_ns() < end) {
+		hcall(LHCALL_FLUSH_ASYNC, 0, 0, 0);
+		exits++;
+		for (i = 1; i < NMI_LEAK_WORDS; i++) {
+			v = below[i];
+			if (v == SWITCHER_CS && below[i - 1] >> PGDIR_SHIFT ==
+			    slot && below[i - 1] != last_frame) {
+				last_frame = below[i - 1];
+				frames++;
+			}
+			if (v != guest_cr4 && (v & ~CR4_HIDDEN) == guest_cr4) {
+				if (!cr4s++)
+					printk("hostile: nmi-leak: the Host's "
+					       "cr4 0x%08x at regs-0x%02x\n",
+					       v, (NMI_LEAK_WORDS - i) * 4);
+			}
+			if (v >= 0xC0000000 && v < 0xFFFFF000 &&
+			    v >> PGDIR_SHIFT != slot) {
+				if (!ptrs++)
+					printk("hostile: nmi-leak: Host "
+					       "address 0x%08x at regs-0x%02x\n",
+					       v, (NMI_LEAK_WORDS - i) * 4);
+			}
+		}
+	}
+	printk("hostile: nmi-leak: %u exits, %u NMI frames seen, %u Host cr4, "
+	       "%u Host addresses\n", exits, frames, cr4s, ptrs);
+	if (cr4s || ptrs)
+		return survived();
+	if (!frames)
+		return refused("not judged: no NMI struck the Switcher");
+	return refused("%u NMI frames, no Host values", frames);
+}
+
+/*
+ * The registers page belongs to a CPU, not to a Guest, and the Host only
+ * writes its last 72 bytes (the saved registers) before each trip.  So the
+ * rest of it is a mailbox from one Guest to the next on the same CPU: one
+ * Guest (spare-write) fills it with a pattern, and the next (spare-read),
+ * a Guest of another Launcher perhaps, finds the pattern there.
+ */
+#define SPARE_MAGIC	0x5A5EC0DEu
+
+static int spare_write(void)
+{
+	struct switcher_view s;
+	volatile u32 *w;
+	unsigned int i;
+
+	if (!find_switcher(&s)) {
+		CHECK(false, "cannot find the Switcher's pages");
+		return finish("hostile");
+	}
+	w = (volatile u32 *)s.regs;
+	for (i = 0; i < (PAGE_SIZE - SAVED_REGS_BYTES) / 4; i++)
+		w[i] = SPARE_MAGIC ^ i;
+	return refused("wrote %u words for the next Guest", i);
+}
+
+static int spare_read(void)
+{
+	struct switcher_view s;
+	const volatile u32 *w;
+	unsigned int i, n = 0;
+
+	if (!find_switcher(&s)) {
+		CHECK(false, "cannot find the Switcher's pages");
+		return finish("hostile");
+	}
+	w = (const volatile u32 *)s.regs;
+	for (i = 0; i < (PAGE_SIZE - SAVED_REGS_BYTES) / 4; i++)
+		if (w[i] == (SPARE_MAGIC ^ i))
+			n++;
+	if (n) {
+		printk("hostile: spare-read: %u words the last Guest left\n", n);
+		return survived();
+	}
+	return refused("nothing of the last Guest");
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(void);
@@ -923,7 +1040,8 @@ static const struct {
 	{ "vm86-shift", vm86_shift }, { "vm86-spin", vm86_spin },
 	{ "pin-many", pin_many }, { "nmi-flag", nmi_flag },
 	{ "dr6-step", dr6_step }, { "leaks", leaks },
-	{ "launcher-addr", launcher_addr },
+	{ "launcher-addr", launcher_addr }, { "nmi-leak", nmi_leak },
+	{ "spare-write", spare_write }, { "spare-read", spare_read },
 };
 
 int guest_main(const struct lguest_boot_info *boot)

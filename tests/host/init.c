@@ -1791,6 +1791,27 @@ static void t_watched(void)
 }
 
 /*
+ * One Guest fills the unused part of CPU 0's registers page, and exits;
+ * the next Guest on CPU 0 must not find it there (hostile.c spare-read).
+ */
+static void t_spare_carry(void)
+{
+	static char out[OUT_LEN];
+	struct prog p;
+
+	if (need_module())
+		return;
+	if (start_guest_on(&p, "hostile", "spare-write", out, sizeof(out), 0))
+		return;
+	judge("spare-write", prog_wait(&p, 20000), out, WANT_OK,
+	      "hostile: spare-write: refused (wrote ");
+	if (start_guest_on(&p, "hostile", "spare-read", out, sizeof(out), 0))
+		return;
+	judge("spare-read", prog_wait(&p, 20000), out, WANT_OK,
+	      "hostile: spare-read: refused (nothing of the last Guest)");
+}
+
+/*
  * The Host still runs a Guest that behaves, and once it is gone nothing
  * holds the module: for after cases that ran hostile Guests.
  */
@@ -2939,7 +2960,16 @@ static const struct hosttest tests[] = {
 	HOSTILE_WATCHED("leaks", WANT_OK, "hostile: leaks: refused ("),
 	HOSTILE_WATCHED("launcher-addr", WANT_OK,
 			"hostile: launcher-addr: refused ("),
+	/*
+	 * NMIs that strike the Switcher on its way home must not leave Host
+	 * values in the Guest's registers page.  Judged only where NMIs come
+	 * (the NMI run) and the Host's %cr4 differs from the Guest's (global
+	 * pages, SMEP or SMAP on): otherwise it says "not judged".
+	 */
+	HOSTILE_OK("nmi-leak", "hostile: nmi-leak: refused ("),
 	{ "hostile-nmi-flag",	t_nmi_flag,	60 },
+	/* What one Guest leaves in the registers page, the next must not see. */
+	{ "hostile-spare-carry", t_spare_carry, 60 },
 	{ "hostile-pin-many",	t_pin_once,	120 },
 	/* On a broken Host these two take a CPU, or the whole machine. */
 	{ "hostile-vm86-spin",	t_vm86_spin,	45 },
