@@ -7,7 +7,10 @@
 # the Host kernel has HighMem (Guest pages above 896 MiB) and keeps global
 # pages, SMEP, SMAP and UMIP on, which the Switcher must hide from the Guest;
 # then the NMI run (host-nmi): NMIs from QEMU's monitor every few
-# milliseconds while the cases run (NMIS in tests/host-rig.sh), on one CPU,
+# milliseconds while the cases run (NMIS in tests/host-rig.sh), on the "max"
+# CPU (so the Host's %cr4 differs from the Guest's, and hostile-nmi-leak can
+# tell them apart; UMIP off, so hostile Guests find the Switcher quickly), on
+# one CPU,
 # because QEMU delivers the monitor's NMI through the local APIC's LINT1,
 # which Linux opens on CPU 0 only: so every Guest runs where the NMIs land.
 #
@@ -35,7 +38,8 @@ run_suite launcher bash tests/launcher-checks.sh
 run_suite host bash tests/host-rig.sh
 run_suite host-highmem env SUITE=host-highmem MEM=1536 SMP=1 QEMU_CPU=max \
 	CLEARCPUID= bash tests/host-rig.sh
-run_suite host-nmi env SUITE=host-nmi SMP=1 NMIS=5 bash tests/host-rig.sh
+run_suite host-nmi env SUITE=host-nmi SMP=1 NMIS=5 QEMU_CPU=max \
+	CLEARCPUID=umip bash tests/host-rig.sh
 
 passed=$(grep -c '^PASS ' "$log")
 failed=$(grep -c '^FAIL ' "$log")
