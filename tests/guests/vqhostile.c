@@ -14,7 +14,11 @@
  *	indirect	a descriptor flagged indirect, a feature never offered
  *	empty		a console input buffer of 0 bytes (the host test sends
  *			input after "vqhostile: empty: ready")
- * If we are still alive afterwards we say "SURVIVED".  And one more:
+ * If we are still alive afterwards we say "SURVIVED".  And two more:
+ *	huge		(run with --rng) every entry of the rng's ring names one
+ *			chain of every descriptor, each 16 MiB: 64 GiB of random
+ *			bytes asked for in one kick.  The Launcher must answer
+ *			in bounded time; we say "huge: answered" and exit 0
  *	numvq		not an attack the Launcher should kill for: we do the
  *			console's handshake ourselves after scribbling 0 over
  *			its num_vq, a field only the Launcher writes; it must
@@ -70,6 +74,45 @@ static int numvq(const struct lguest_boot_info *boot)
 	return 0;
 }
 
+/*
+ * huge: the rng's ring, found on the device page, filled with requests of
+ * 64 x 16 MiB from 4 MiB up (free memory, above our image and its pages).
+ */
+static int huge(const struct lguest_boot_info *boot)
+{
+	u8 *page = __va(boot->mem_size);
+	struct lguest_device_desc *d = (void *)page;
+	struct lguest_vqconfig *c;
+	struct vring_desc *desc;
+	struct vring_avail *avail;
+	struct vring_used *used;
+	unsigned int i;
+
+	while (d->type && d->type != VIRTIO_ID_RNG)
+		d = (void *)((u8 *)d + sizeof(*d) + d->num_vq * sizeof(*c) +
+			     2 * d->feature_len + d->config_len);
+	if (!d->type)
+		lguest_panic("no rng (run with --rng)");
+	c = (void *)d->config;
+	desc = __va(c->pfn << PAGE_SHIFT);
+	avail = (void *)((u8 *)desc + vring_avail_off(c->num));
+	used = (void *)((u8 *)desc + vring_used_off(c->num));
+	for (i = 0; i < c->num; i++) {
+		desc[i].addr = 0x400000;
+		desc[i].len = 0x1000000;
+		desc[i].flags = VRING_DESC_F_WRITE |
+				(i + 1 < c->num ? VRING_DESC_F_NEXT : 0);
+		desc[i].next = i + 1;
+		avail->ring[i] = 0;
+	}
+	barrier();
+	avail->idx += c->num;
+	hcall(LHCALL_NOTIFY, c->pfn << PAGE_SHIFT, 0, 0);
+	printk("vqhostile: huge: answered, %u bytes in the last\n",
+	       used->ring[(u16)(used->idx - 1) % c->num].len);
+	return 0;
+}
+
 int guest_main(const struct lguest_boot_info *boot)
 {
 	struct virtqueue *out;
@@ -80,6 +123,8 @@ int guest_main(const struct lguest_boot_info *boot)
 	if (cmdline_has("numvq"))
 		return numvq(boot);
 	virtio_init();
+	if (cmdline_has("huge"))
+		return huge(boot);
 	out = console_queue(1);
 	if (!out)
 		lguest_panic("no console");

@@ -2893,6 +2893,8 @@ static const struct hosttest tests[] = {
 	{ "vq-empty",		t_vq_empty,	40 },
 	GUEST("vq-numvq", "vqhostile", "numvq", WANT_OK,
 	      "vqhostile: numvq: ignored"),
+	{ "vq-huge", t_guest, 30, "--rng vqhostile", "huge", WANT_OK,
+	  "vqhostile: huge: answered" },
 	/* A Launcher that lies about the ring, and a Guest that copes. */
 	GUEST("vq-liar", "vqliar", NULL, WANT_OK, "vqliar: all"),
 	/* Launchers killed while their Guests run. */
