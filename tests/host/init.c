@@ -1965,6 +1965,36 @@ static void t_vq_readable(void)
 			  "block 0 requests: 2 readable buffers where 1");
 }
 
+/*
+ * A console input buffer of 0 bytes: the Guest makes its first one so and
+ * waits for input, which we send through a pipe.  A Launcher that reads
+ * into it gets 0 bytes and takes that for the end of input.
+ */
+static void t_vq_empty(void)
+{
+	static char out[OUT_LEN];
+	struct prog p;
+	int fds[2], status;
+
+	if (need_module() || pipe2(fds, O_CLOEXEC))
+		return;
+	next_stdin = fds[0];
+	status = start_guest(&p, "vqhostile", "empty", out, sizeof(out));
+	next_stdin = -1;
+	close(fds[0]);
+	if (status) {
+		close(fds[1]);
+		return;
+	}
+	if (prog_wait_output(&p, "vqhostile: empty: ready", 20000))
+		fail("no \"vqhostile: empty: ready\": %s", excerpt(out));
+	else if (write(fds[1], "x\n", 2) != 2)
+		fail("write to the console: %s", strerror(errno));
+	judge("vq-empty", prog_wait(&p, 20000), out, WANT_KILLED,
+	      "console input: a buffer of 0 bytes");
+	close(fds[1]);
+}
+
 /* CPU ticks (user + system) process @pid has used, or -1. */
 static long cpu_ticks(pid_t pid)
 {
@@ -2881,6 +2911,14 @@ static const struct hosttest tests[] = {
 	VQ_HOSTILE("notify", "which is not a virtqueue"),
 	VQ_HOSTILE("writable", "console output: 1 writable buffers where 0"),
 	{ "vq-readable",	t_vq_readable,	40 },
+	VQ_HOSTILE("indirect", "console output: descriptor 0 has flags 0x4"),
+	{ "vq-empty",		t_vq_empty,	40 },
+	GUEST("vq-numvq", "vqhostile", "numvq", WANT_OK,
+	      "vqhostile: numvq: ignored"),
+	{ "vq-huge", t_guest, 30, "--rng vqhostile", "huge", WANT_OK,
+	  "vqhostile: huge: answered" },
+	/* A Launcher that lies about the ring, and a Guest that copes. */
+	GUEST("vq-liar", "vqliar", NULL, WANT_OK, "vqliar: all"),
 	/* Launchers killed while their Guests run. */
 	{ "sigterm",		t_sigterm,	30 },
 	{ "sigkill",		t_sigkill,	30 },
