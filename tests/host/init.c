@@ -75,6 +75,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -734,7 +735,8 @@ static void t_reload_20(void)
 }
 
 /*
- * Cases that run Guests: /lguest /guests/NAME.elf [words...], judged by the
+ * Cases that run Guests: /lguest [options] 32 /guests/NAME.elf [words...]
+ * (32 MiB of memory: GUEST_MEM_MB), judged by the
  * Launcher's exit status and what it printed.  A Guest the Host killed makes
  * the Launcher exit 255 and print "lguest: Guest killed: <reason>"; a test
  * Guest that passes prints "<name>: all N checks passed" and exits 0; a
@@ -744,6 +746,7 @@ static void t_reload_20(void)
  */
 #define LAUNCHER	"/lguest"
 #define GUEST_DIR	"/guests/"
+#define GUEST_MEM_MB	"32"	/* MiB, the Launcher's MEM-MB, for every Guest */
 #define OUT_LEN		16384
 #define KILLED_LINE	"lguest: Guest killed: "
 
@@ -816,11 +819,12 @@ static int start_guest_on(struct prog *p, const char *guest, const char *args,
 		return -1;
 	}
 	argv[argc++] = LAUNCHER;
-	/* "--opt ... name": Launcher options before the image's name. */
+	/* "--opt ... name": Launcher options, MEM-MB, the image's name. */
 	snprintf(opts, sizeof(opts), "%s", guest);
 	for (w = strtok(opts, " "); w; w = strtok(NULL, " "))
 		argv[argc++] = w;
 	guest = argv[--argc];
+	argv[argc++] = GUEST_MEM_MB;
 	snprintf(path, sizeof(path), GUEST_DIR "%s.elf", guest);
 	argv[argc++] = path;
 	snprintf(words, sizeof(words), "%s", args ? args : "");
@@ -1422,7 +1426,7 @@ static void t_irq_break(void)
 		"irqbreak: break ok", "irqbreak: irq sent",
 	};
 	static char out[OUT_LEN];
-	char *argv[] = { IRQBREAK, GUEST_DIR "irq.elf", NULL };
+	char *argv[] = { IRQBREAK, GUEST_MEM_MB, GUEST_DIR "irq.elf", NULL };
 	unsigned int i;
 	int status;
 
@@ -1433,11 +1437,11 @@ static void t_irq_break(void)
 		     IRQBREAK);
 		return;
 	}
-	if (access(argv[1], R_OK)) {
-		fail("no %s in the initramfs", argv[1]);
+	if (access(argv[2], R_OK)) {
+		fail("no %s in the initramfs", argv[2]);
 		return;
 	}
-	step("running %s %s", argv[0], argv[1]);
+	step("running %s %s %s", argv[0], argv[1], argv[2]);
 	status = run_prog(argv, out, sizeof(out), 25);
 	if (status == -1) {
 		fail("cannot run %s: %s", IRQBREAK, strerror(errno));
@@ -1455,7 +1459,7 @@ static void t_irq_break(void)
  * the kernel's log, the pin counters, the Launcher's address space and the
  * debug registers.
  */
-#define GUEST_MEM_PAGES	(32u * 256 + 1)	/* the Launcher's 32 MiB, + devices */
+#define GUEST_MEM_PAGES	(32u * 256 + 1)	/* GUEST_MEM_MB, + devices */
 
 /*
  * A non-blocking /dev/kmsg positioned after the last record logged so far;
@@ -1883,6 +1887,144 @@ static void t_console_halted(void)
 static void t_console_spinning(void)
 {
 	console_echo("spin", "echo: spinning");
+}
+
+/*
+ * Wait up to @ms for @text in the program's output at or after *@pos (which
+ * then moves past it), woken by the output itself rather than a 10 ms nap:
+ * the suppression case waits for a thousand echoes.  0 if it came.
+ */
+static int prog_wait_output_from(struct prog *p, const char *text,
+				 size_t *pos, unsigned int ms)
+{
+	struct timespec start, now;
+	struct pollfd pfd = { p->fd, POLLIN, 0 };
+	const char *found;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		prog_drain(p);
+		found = strstr(p->out + *pos, text);
+		if (found) {
+			*pos = found - p->out + strlen(text);
+			return 0;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if ((now.tv_sec - start.tv_sec) * 1000 +
+		    (now.tv_nsec - start.tv_nsec) / 1000000 >= ms ||
+		    p->used >= p->outlen - 1)
+			return -1;
+		poll(&pfd, 1, 10);
+	}
+}
+
+/* How many times @text occurs in @out. */
+static unsigned int count_of(const char *out, const char *text)
+{
+	unsigned int n = 0;
+
+	for (out = strstr(out, text); out; out = strstr(out + 1, text))
+		n++;
+	return n;
+}
+
+/*
+ * Notification and interrupt suppression.  The echo Guest, with --verbose,
+ * gets SUPPRESS_LINES short lines one at a time (each sent once the one
+ * before has come back), so SUPPRESS_LINES input buffers and as many output
+ * buffers.  Without suppression each input buffer costs a kick when the
+ * Guest offers it again, and each output buffer an interrupt when the
+ * Launcher gives it back.  With it, the Launcher keeps NO_NOTIFY set on
+ * the input queue while it has buffers in hand, and the Guest keeps
+ * NO_INTERRUPT set on the output queue, so both must stay under a quarter
+ * of the buffers (in practice they are 0): counted by the Guest's queues
+ * and, for the kicks and interrupts the Launcher saw, by its --verbose
+ * lines, which must agree.  The output kicks are reported, not judged:
+ * our Launcher serves output as it is kicked, so each one costs a kick.
+ */
+#define SUPPRESS_LINES	1000
+#define SUPPRESS_OUT	(512 * 1024)
+
+static void t_console_suppress(void)
+{
+	static char out[SUPPRESS_OUT];
+	unsigned long bytes = 0, bufs = 0, in_kicks = ~0UL, out_kicks = ~0UL;
+	unsigned long out_irqs = ~0UL;
+	unsigned int i, notified, irqs, quiet;
+	char line[32];
+	const char *r;
+	size_t pos = 0;
+	struct prog p;
+	int fds[2], status;
+
+	if (need_module() || pipe2(fds, O_CLOEXEC)) {
+		fail("pipe: %s", strerror(errno));
+		return;
+	}
+	next_stdin = fds[0];
+	status = start_guest(&p, "--verbose echo", NULL, out, sizeof(out));
+	next_stdin = -1;
+	close(fds[0]);
+	if (status)
+		return;
+	if (prog_wait_output_from(&p, "echo: ready", &pos, 20000)) {
+		fail("no \"echo: ready\": %s", excerpt(out));
+		goto out_close;
+	}
+	step("%d lines, each after the last came back", SUPPRESS_LINES);
+	for (i = 0; i < SUPPRESS_LINES; i++) {
+		snprintf(line, sizeof(line), "line %04u\n", i);
+		if (write(fds[1], line, strlen(line)) != (ssize_t)strlen(line)) {
+			fail("write to the console: %s", strerror(errno));
+			goto out_close;
+		}
+		if (prog_wait_output_from(&p, line, &pos, 5000)) {
+			fail("line %u did not come back: %s", i, excerpt(out));
+			goto out_close;
+		}
+	}
+out_close:
+	close(fds[1]);
+	judge("console-suppression", prog_wait(&p, 20000), out, WANT_OK,
+	      "end of input");
+	if (i < SUPPRESS_LINES)
+		return;
+	r = strstr(out, "echo: ");
+	while (r && sscanf(r, "echo: %lu bytes in %lu buffers", &bytes,
+			   &bufs) != 2)
+		r = strstr(r + 1, "echo: ");
+	r = strstr(out, "echo: kicks: ");
+	if (!r || sscanf(r, "echo: kicks: %lu input, %lu output; output "
+			 "interrupts: %lu", &in_kicks, &out_kicks,
+			 &out_irqs) != 3) {
+		fail("no counts from the Guest: %s", excerpt(out));
+		return;
+	}
+	notified = count_of(out, "lguest: notify: console input\n");
+	irqs = count_of(out, ": console output\n") -
+	       count_of(out, "lguest: notify: console output\n");
+	quiet = count_of(out, "no interrupt: console output asked for none");
+	note("console-suppression: %lu input buffers, %lu input kicks (the "
+	     "Launcher saw %u); %lu output kicks; %lu output interrupts (the "
+	     "Launcher raised %u, held back %u)", bufs, in_kicks, notified,
+	     out_kicks, out_irqs, irqs, quiet);
+	if (bytes != SUPPRESS_LINES * 10 || bufs < SUPPRESS_LINES)
+		fail("the Guest took %lu bytes in %lu buffers, want %u in %u",
+		     bytes, bufs, SUPPRESS_LINES * 10, SUPPRESS_LINES);
+	else if (in_kicks >= bufs / 4 || notified >= bufs / 4)
+		fail("%lu input buffers cost %lu kicks (the Launcher saw %u): "
+		     "NO_NOTIFY is not suppressing them", bufs, in_kicks,
+		     notified);
+	else if (notified != in_kicks)
+		fail("the Guest counted %lu input kicks, the Launcher %u",
+		     in_kicks, notified);
+	else if (out_irqs >= bufs / 4 || irqs >= bufs / 4)
+		fail("%lu output buffers cost %lu interrupts (the Launcher "
+		     "raised %u): NO_INTERRUPT is not suppressing them", bufs,
+		     out_irqs, irqs);
+	else if (quiet < bufs / 2)
+		fail("the Launcher held back only %u output interrupts for "
+		     "%lu buffers: was it asked?", quiet, bufs);
 }
 
 /* Make /disk.img, @bytes of zeroes; 0 or -1 after fail(). */
@@ -2898,6 +3040,7 @@ static const struct hosttest tests[] = {
 	/* Devices. */
 	{ "console-halted",	t_console_halted, 40 },
 	{ "console-spinning",	t_console_spinning, 40 },
+	{ "console-suppression", t_console_suppress, 120 },
 	{ "block",		t_block,	60 },
 	{ "block-ro",		t_block_ro,	40 },
 	{ "block-noflush",	t_block_noflush, 40 },
@@ -3401,7 +3544,7 @@ static void fuzz_replay(char *argv[], unsigned int max)
 {
 	static char words[256];
 	const char *key = "lguest.fuzzreplay=", *p = strstr(cmdline, key);
-	unsigned int argc = 1;
+	unsigned int argc = 2;	/* after the Launcher and MEM-MB */
 	char *w;
 
 	if (!p)
@@ -3422,7 +3565,7 @@ static void fuzz_replay(char *argv[], unsigned int max)
  */
 static void demo(void)
 {
-	char *argv[16] = { LAUNCHER, GUEST_DIR "hello.elf", NULL };
+	char *argv[16] = { LAUNCHER, GUEST_MEM_MB, GUEST_DIR "hello.elf", NULL };
 	int status = -1, code = -1;
 	pid_t pid;
 
@@ -3433,7 +3576,7 @@ static void demo(void)
 		say("LGUEST DEMO DONE -1");
 		return;
 	}
-	say("lguest demo: %s %s", argv[0], argv[1]);
+	say("lguest demo: %s %s %s", argv[0], argv[1], argv[2]);
 	pid = fork();
 	if (pid == 0) {
 		execv(argv[0], argv);
@@ -3529,8 +3672,9 @@ static int bench_run(char *const argv[], const char *prefix, int guest)
 		say("lguest bench: no %s in the initramfs", argv[0]);
 		return -1;
 	}
-	say("lguest bench: %s%s%s", argv[0], argv[1] ? " " : "",
-	    argv[1] ? argv[1] : "");
+	say("lguest bench: %s%s%s%s%s", argv[0], argv[1] ? " " : "",
+	    argv[1] ? argv[1] : "", argv[1] && argv[2] ? " " : "",
+	    argv[1] && argv[2] ? argv[2] : "");
 	status = run_prog(argv, out, sizeof(out), BENCH_TIMEOUT);
 	bench_collect(out, prefix, guest);
 	if (status == -1) {
@@ -3571,7 +3715,7 @@ static void bench_row(const struct bench_line *b)
 static void bench(void)
 {
 	char *native[] = { NATIVE_BENCH, NULL };
-	char *guest[] = { LAUNCHER, GUEST_DIR "bench.elf", NULL };
+	char *guest[] = { LAUNCHER, GUEST_MEM_MB, GUEST_DIR "bench.elf", NULL };
 	unsigned int i, pairs = 0;
 	int bad = 0;
 

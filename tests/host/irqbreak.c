@@ -2,7 +2,7 @@
 /*
  * tests/host/irqbreak.c - LHREQ_BREAK and LHREQ_IRQ against a running Guest.
  *
- *	irqbreak guest.elf [guest words...]
+ *	irqbreak MEM-MB guest.elf [guest words...]
  *
  * This is the real Launcher (tangle/launcher/lguest.c, compiled in here with
  * its main renamed) plus one thread that pokes its /dev/lguest file while
@@ -258,8 +258,9 @@ int main(int argc, char *argv[])
 {
 	int fds[2];
 
-	if (argc < 2 || argv[1][0] == '-') {
-		fprintf(stderr, "usage: irqbreak guest.elf [guest words...]\n");
+	if (argc < 3 || argv[1][0] == '-') {
+		fprintf(stderr,
+			"usage: irqbreak MEM-MB guest.elf [guest words...]\n");
 		return 2;
 	}
 	real_stdout = dup(1);
