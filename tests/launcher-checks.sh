@@ -307,4 +307,23 @@ reaches_host "Guest words that look like options" 32 "$tmp/good.elf" \
 	--rng 5 -x
 reaches_host "-- before the image" -- 32 "$tmp/good.elf"
 
+# With standard output closed, the Launcher must put /dev/null there before
+# it opens anything else, or the image, a disk or /dev/lguest would become
+# its standard output (L:055).
+if [ -z "$STRACE" ]; then
+	echo "SKIP launcher: closed standard output: no strace here"
+else
+	: >"$tmp/trace"
+	$STRACE "$LGUEST" 32 "$tmp/good.elf" >&- 2>"$tmp/err" </dev/null
+	first=$(grep -v -e '/etc/' -e '/lib' -e '/proc/' "$tmp/trace" |
+		grep -m1 -o 'open[a-z]*(.*) = [0-9]*$')
+	case $first in
+	*'"/dev/null", O_RDWR'*') = 1')
+		pass "closed standard output filled with /dev/null first" ;;
+	*)
+		fail "closed standard output filled with /dev/null first" \
+			"the first open was: ${first:-none}" ;;
+	esac
+fi
+
 exit $failed
