@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * tests/user/forkwait.c - fork, exit, wait4, getpid, getppid, brk, read,
- * write and nanosleep, with deterministic output: the same binary runs under
- * the Host's Linux and in the Guest's Kernel, and the lines beginning
- * "forkwait:" must be the same (tests/host/init.c, kernel-native).
+ * write, execve and nanosleep, with deterministic output: the same binary
+ * runs under the Host's Linux and in the Guest's Kernel, and the lines
+ * beginning "forkwait:" must be the same (tests/host/init.c, kernel-native).
  */
 #include "check.h"
 #define C(cond, ...) CHECK("forkwait", cond, __VA_ARGS__)
@@ -87,6 +87,26 @@ static void errors(void)
 	printf("forkwait: read %ld bytes from stdin\n", sys_read(0, &c, 1));
 }
 
+/* execve: a missing program is ENOENT and leaves us as we were; a child
+ * becomes kcat (found by its last part, /user/kcat natively). */
+static void exec(void)
+{
+	char *argv[] = { "kcat", 0 };
+	int status = -1;
+	long pid;
+
+	C(sys_execve("/no/such/program", argv) == -2, "execve of nothing\n");
+	pid = sys_fork();
+	if (pid == 0) {
+		sys_execve("/user/kcat", argv);
+		sys_exit(99);
+	}
+	sys_wait4(pid, &status, 0);
+	C(status == 0, "the child did not become kcat: 0x%x\n", status);
+	printf("forkwait: the child that became kcat exited with %d\n",
+	       (status >> 8) & 0xFF);
+}
+
 int main(int argc, char **argv)
 {
 	const char *name = argv[0], *s;
@@ -99,6 +119,7 @@ int main(int argc, char **argv)
 	nohang();
 	heap();
 	errors();
+	exec();
 	if (!failed)
 		printf("forkwait: all\n");
 	return failed;
