@@ -28,7 +28,8 @@ check() {	# check NAME PROBLEMS-FILE: PASS if the file is empty
 for f in $CHAPTERS; do
 	case $(basename "$f" .nw) in
 	preparation) p=P ;; drivers) p=D ;; guest) p=G ;; launcher) p=L ;;
-	host) p=H ;; switcher) p=S ;; mastery) p=M ;; *) p=? ;;
+	host) p=H ;; switcher) p=S ;; kernel) p=K ;; mastery) p=M ;;
+	*) p=? ;;
 	esac
 	awk -v p="$p" -v f="$f" '
 	/\\tourstop\{/ {

@@ -145,6 +145,10 @@ BUILT=
 for f in "$OUT"/guests/*.elf "$OUT"/test/guests/*.elf; do
 	[ -r "$f" ] && BUILT="$BUILT $f:/guests/$(basename "$f")"
 done
+# The Kernel's user programs, to run natively too (kernel-native).
+for f in "$OUT"/user/*; do
+	[ -x "$f" ] && BUILT="$BUILT $f:/user/$(basename "$f")"
+done
 for pair in $BUILT $EXTRA_FILES; do
 	src=${pair%%:*}
 	if [ "$src" = "$pair" ]; then

@@ -28,8 +28,23 @@ TEST_GUESTS := $(sort $(patsubst tests/guests/%,$(OUT)/test/guests/%,\
 	$(basename $(TEST_GUEST_SRC))))
 TEST_GUESTS := $(addsuffix .elf,$(TEST_GUESTS))
 
+# The Kernel (book/kernel.nw): a Guest of its own, linked high by its own
+# script, with the user programs built into it.  The user programs are
+# static i386 Linux programs with no C library (tangle/user/*.c, and the
+# tests' in tests/user/*.c); the same files run natively in the test
+# machine, under /user/.
+KERNEL_SRC := $(wildcard $(TANGLE)/kernel/*.c $(TANGLE)/kernel/*.S)
+KERNEL_OBJ := $(patsubst $(TANGLE)/%,$(OUT)/obj/%.o,$(KERNEL_SRC))
+USER_SRC := $(wildcard $(TANGLE)/user/*.c tests/user/*.c)
+USER_PROGS := $(sort $(patsubst %.c,$(OUT)/user/%,$(notdir $(USER_SRC))))
+USER_CFLAGS := -m32 -static -nostdlib -no-pie -fno-pic -ffreestanding \
+	-fno-stack-protector -fno-asynchronous-unwind-tables \
+	-mgeneral-regs-only -O2 -Wall -Werror -I$(TANGLE)/user \
+	-Wl,--build-id=none
+
 all: $(if $(LAUNCHER_SRC),$(OUT)/lguest $(OUT)/test/irqbreak) $(DEMOS) \
-	$(if $(GUEST_RT_SRC),$(TEST_GUESTS)) $(OUT)/test/native-bench
+	$(if $(GUEST_RT_SRC),$(TEST_GUESTS)) $(OUT)/test/native-bench \
+	$(if $(KERNEL_SRC),$(OUT)/guests/kernel.elf)
 	@:
 
 $(OUT)/lguest: $(LAUNCHER_SRC) $(wildcard $(TANGLE)/include/*.h \
@@ -84,3 +99,48 @@ $(OUT)/test/guests/%.elf: tests/guests/%.* $(wildcard tests/guests/*.h) \
 		$(shell sed -n 's,^// guest-cflags: ,,p' $(TEST_GUEST_SRC_OF)) \
 		$(GUEST_LDFLAGS) -o $@ $(TEST_GUEST_SRC_OF) \
 		$(OUT)/guest/libguest.a -lgcc
+
+$(OUT)/user/%: $(TANGLE)/user/%.c $(wildcard $(TANGLE)/user/*.h)
+	$(say) USER $@
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(USER_CFLAGS) -o $@ $<
+
+$(OUT)/user/%: tests/user/%.c $(wildcard $(TANGLE)/user/*.h)
+	$(say) USER $@
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(USER_CFLAGS) -o $@ $<
+
+$(OUT)/obj/kernel/%.o: $(TANGLE)/kernel/% $(wildcard $(TANGLE)/include/*.h \
+		$(TANGLE)/guest/*.h $(TANGLE)/kernel/*.h)
+	$(say) CC $@
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(GUEST_CFLAGS) -c -o $@ $<
+
+# The table of built-in programs (K:170): each program's bytes and name.
+$(OUT)/obj/kernel/programs.S: $(USER_PROGS)
+	$(say) GEN $@
+	$(Q)mkdir -p $(dir $@)
+	$(Q){ echo '	.section .rodata'; echo '	.globl programs'; \
+	  echo '	.balign 4'; echo 'programs:'; i=0; \
+	  for p in $(notdir $^); do \
+		echo "	.long name_$$i, prog_$$i, prog_$${i}_end"; \
+		i=$$((i + 1)); done; \
+	  echo '	.long 0, 0, 0'; i=0; \
+	  for p in $^; do \
+		echo "name_$$i: .asciz \"$$(basename $$p)\""; \
+		echo "	.balign 16"; \
+		echo "prog_$$i: .incbin \"$$p\""; echo "prog_$${i}_end:"; \
+		i=$$((i + 1)); done; \
+	  echo '	.section .note.GNU-stack, "", @progbits'; } >$@
+
+$(OUT)/obj/kernel/programs.o: $(OUT)/obj/kernel/programs.S
+	$(say) AS $@
+	$(Q)$(CC) -m32 -c -o $@ $<
+
+$(OUT)/guests/kernel.elf: $(KERNEL_OBJ) $(OUT)/obj/kernel/programs.o \
+		$(OUT)/guest/libguest.a $(TANGLE)/kernel/kernel.lds
+	$(say) KERNEL $@
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -m32 -nostdlib -static -no-pie -Wl,--build-id=none \
+		-Wl,-T,$(TANGLE)/kernel/kernel.lds -o $@ $(KERNEL_OBJ) \
+		$(OUT)/obj/kernel/programs.o $(OUT)/guest/libguest.a -lgcc

@@ -2161,6 +2161,114 @@ static long cpu_ticks(pid_t pid)
 }
 
 /*
+ * The Kernel (book/kernel.nw).  kernel-hogs: two children that never yield
+ * (tests/user/hogs.c); their lines must interleave, which they cannot if
+ * the clock does not preempt: the first would print all eight before the
+ * second printed one.
+ */
+static void t_kernel_hogs(void)
+{
+	static char out[OUT_LEN];
+	struct prog p;
+	char *first_b, *last_a, *first_a, *last_b, *s;
+
+	if (need_module() || start_guest(&p, "kernel", "hogs", out,
+					 sizeof(out)))
+		return;
+	judge("kernel-hogs", prog_wait(&p, 50000), out, WANT_OK, "hogs: all");
+	first_a = strstr(out, "hog A 1");
+	first_b = strstr(out, "hog B 1");
+	last_a = strstr(out, "hog A 8");
+	last_b = strstr(out, "hog B 8");
+	if (!first_a || !first_b || !last_a || !last_b) {
+		fail("not every hog line: %s", excerpt(out));
+		return;
+	}
+	if (first_b > last_a || first_a > last_b) {
+		for (s = out; (s = strchr(s, '\n')); )
+			*s = ' ';
+		fail("one hog ran to its end before the other began: %.300s",
+		     strstr(out, "hog "));
+	}
+}
+
+/*
+ * kernel-read: the console's input through read(0) to a program
+ * (tests/user/kcat.c) while another process runs, then the end of input.
+ */
+static void t_kernel_read(void)
+{
+	static const char text[] = "one line\nand another, a little longer\n";
+	static char out[OUT_LEN];
+	struct prog p;
+	int fds[2];
+	char want[64];
+
+	if (need_module() || pipe2(fds, O_CLOEXEC))
+		return;
+	next_stdin = fds[0];
+	if (start_guest(&p, "kernel", "kcat", out, sizeof(out))) {
+		next_stdin = -1;
+		return;
+	}
+	next_stdin = -1;
+	close(fds[0]);
+	if (prog_wait_output(&p, "kcat: the ticker ran", 20000))
+		fail("the ticker never ran while kcat read: %s", excerpt(out));
+	if (write(fds[1], text, strlen(text)) != (ssize_t)strlen(text))
+		fail("write: %s", strerror(errno));
+	close(fds[1]);
+	snprintf(want, sizeof(want), "kcat: %zu bytes", strlen(text));
+	judge("kernel-read", prog_wait(&p, 20000), out, WANT_OK, "kcat: all");
+	if (!strstr(out, text) || !strstr(out, want))
+		fail("want the text back and \"%s\": %s", want, excerpt(out));
+}
+
+/* The lines of @out that begin with @prefix, in order, into @buf. */
+static void lines_with(const char *out, const char *prefix, char *buf,
+		       size_t len)
+{
+	const char *line, *end;
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (line = out; *line; line = *end ? end + 1 : end) {
+		end = strchrnul(line, '\n');
+		if (!strncmp(line, prefix, strlen(prefix)) && used < len)
+			used += snprintf(buf + used, len - used, "%.*s\n",
+					 (int)(end - line), line);
+	}
+}
+
+/*
+ * kernel-native: the same static program (tests/user/forkwait.c, built
+ * once) run here under Linux and in the Guest's Kernel prints the same
+ * "forkwait:" lines, and ends well in both.
+ */
+static void t_kernel_native(void)
+{
+	static char native[OUT_LEN], guest[OUT_LEN], a[4096], b[4096];
+	char *argv[] = { "/user/forkwait", NULL };
+	struct prog p;
+	int status;
+
+	if (need_module())
+		return;
+	status = run_prog(argv, native, sizeof(native), 20);
+	if (status != 0)
+		fail("natively: status %d: %s", status, excerpt(native));
+	if (start_guest(&p, "kernel", "forkwait", guest, sizeof(guest)))
+		return;
+	judge("kernel-native", prog_wait(&p, 30000), guest, WANT_OK,
+	      "forkwait: all");
+	lines_with(native, "forkwait:", a, sizeof(a));
+	lines_with(guest, "forkwait:", b, sizeof(b));
+	if (!strstr(a, "forkwait: all") || strcmp(a, b))
+		fail("native and Guest differ: [%s] [%s]", excerpt(a),
+		     excerpt(b));
+}
+
+/*
  * An idle Guest (halted, console up, a pipe with no input): over 1.5 s of
  * its 2 s halt, the Launcher's threads must use under 5% of a CPU.
  */
@@ -3046,6 +3154,22 @@ static const struct hosttest tests[] = {
 	{ "block-noflush",	t_block_noflush, 40 },
 	GUEST("rng", "--rng rng", NULL, WANT_OK, "rng: all"),
 	{ "devices-idle",	t_devices_idle,	30 },
+	/* The Kernel: processes in their own address spaces. */
+	GUEST("kernel-init", "kernel", NULL, WANT_OK,
+	      "init: child 2 of 1\ninit: child 2 exited with 7\n"
+	      "kernel: init exited with status 0"),
+	GUEST("kernel-fork", "kernel", "forkwait", WANT_OK, "forkwait: all"),
+	GUEST("kernel-many", "kernel", "many", WANT_OK,
+	      "many: all\nchildren alive at once"),
+	GUEST("kernel-crash", "kernel", "crash", WANT_OK,
+	      "(crash): page fault at 0x0\n"
+	      "(crash): page fault at 0x80100000\n"
+	      "(crash): general protection fault at 0x\n"
+	      "(crash): invalid opcode at 0x\n"
+	      "crash: the survivor is still here\ncrash: all"),
+	{ "kernel-hogs",	t_kernel_hogs,	60 },
+	{ "kernel-read",	t_kernel_read,	40 },
+	{ "kernel-native",	t_kernel_native, 60 },
 	VQ_HOSTILE("outside", "console output: buffer 0x"),
 	VQ_HOSTILE("overflow", "console output: buffer 0x"),
 	VQ_HOSTILE("loop", "console output: a descriptor chain longer"),
