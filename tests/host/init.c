@@ -3153,6 +3153,13 @@ static const struct hosttest tests[] = {
 	{ "block-ro",		t_block_ro,	40 },
 	{ "block-noflush",	t_block_noflush, 40 },
 	GUEST("rng", "--rng rng", NULL, WANT_OK, "rng: all"),
+	/* The Host's counts, printed by --stats when the Guest ends. */
+	GUEST("stats", "--stats hostile", "hcall-storm", WANT_OK,
+	      "lguest: stats: hypercall LGUEST_INIT: 1\n"
+	      "lguest: stats: hypercall FLUSH_ASYNC: 1000\n"
+	      "lguest: stats: hypercall SHUTDOWN: 1\n"
+	      "lguest: stats: of those, 0 from the async ring\n"
+	      "lguest: stats: Host interrupts while the Guest ran: "),
 	{ "devices-idle",	t_devices_idle,	30 },
 	/* The Kernel: processes in their own address spaces. */
 	GUEST("kernel-init", "kernel", NULL, WANT_OK,
