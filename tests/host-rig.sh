@@ -47,9 +47,11 @@
 #
 # The Launcher ($OUT/lguest, as /lguest), the Launcher in its test harness
 # ($OUT/test/irqbreak, as /irqbreak), the native benchmark
-# ($OUT/test/native-bench, as /native-bench) and every Guest image
-# ($OUT/guests/*.elf and $OUT/test/guests/*.elf, under /guests/) go into the
-# initramfs too, whichever of them have been built.
+# ($OUT/test/native-bench, as /native-bench), every Guest image
+# ($OUT/guests/*.elf and $OUT/test/guests/*.elf, under /guests/), the
+# Kernel's user programs ($OUT/user/*, under /bin/) and its disk
+# ($OUT/kernel-disk.img, as /kernel.img) go into the initramfs too, whichever
+# of them have been built.
 set -u
 
 OUT=${OUT:-out}
@@ -145,10 +147,12 @@ BUILT=
 for f in "$OUT"/guests/*.elf "$OUT"/test/guests/*.elf; do
 	[ -r "$f" ] && BUILT="$BUILT $f:/guests/$(basename "$f")"
 done
-# The Kernel's user programs, to run natively too (kernel-native).
+# The Kernel's user programs, to run natively too (kernel-native), and its
+# disk, which holds them for the Guest.
 for f in "$OUT"/user/*; do
-	[ -x "$f" ] && BUILT="$BUILT $f:/user/$(basename "$f")"
+	[ -x "$f" ] && BUILT="$BUILT $f:/bin/$(basename "$f")"
 done
+[ -r "$OUT/kernel-disk.img" ] && BUILT="$BUILT $OUT/kernel-disk.img:/kernel.img"
 for pair in $BUILT $EXTRA_FILES; do
 	src=${pair%%:*}
 	if [ "$src" = "$pair" ]; then

@@ -29,10 +29,10 @@ TEST_GUESTS := $(sort $(patsubst tests/guests/%,$(OUT)/test/guests/%,\
 TEST_GUESTS := $(addsuffix .elf,$(TEST_GUESTS))
 
 # The Kernel (book/kernel.nw): a Guest of its own, linked high by its own
-# script, with the user programs built into it.  The user programs are
+# script, which loads its programs from its disk.  The user programs are
 # static i386 Linux programs with no C library (tangle/user/*.c, and the
 # tests' in tests/user/*.c); the same files run natively in the test
-# machine, under /user/.
+# machine, under /bin/, where the Kernel's disk has them too.
 KERNEL_SRC := $(wildcard $(TANGLE)/kernel/*.c $(TANGLE)/kernel/*.S)
 KERNEL_OBJ := $(patsubst $(TANGLE)/%,$(OUT)/obj/%.o,$(KERNEL_SRC))
 USER_SRC := $(wildcard $(TANGLE)/user/*.c tests/user/*.c)
@@ -44,7 +44,7 @@ USER_CFLAGS := -m32 -static -nostdlib -no-pie -fno-pic -ffreestanding \
 
 all: $(if $(LAUNCHER_SRC),$(OUT)/lguest $(OUT)/test/irqbreak) $(DEMOS) \
 	$(if $(GUEST_RT_SRC),$(TEST_GUESTS)) $(OUT)/test/native-bench \
-	$(if $(KERNEL_SRC),$(OUT)/guests/kernel.elf)
+	$(if $(KERNEL_SRC),$(OUT)/guests/kernel.elf $(OUT)/kernel-disk.img)
 	@:
 
 $(OUT)/lguest: $(LAUNCHER_SRC) $(wildcard $(TANGLE)/include/*.h \
@@ -116,31 +116,24 @@ $(OUT)/obj/kernel/%.o: $(TANGLE)/kernel/% $(wildcard $(TANGLE)/include/*.h \
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(GUEST_CFLAGS) -c -o $@ $<
 
-# The table of built-in programs (K:170): each program's bytes and name.
-$(OUT)/obj/kernel/programs.S: $(USER_PROGS)
-	$(say) GEN $@
-	$(Q)mkdir -p $(dir $@)
-	$(Q){ echo '	.section .rodata'; echo '	.globl programs'; \
-	  echo '	.balign 4'; echo 'programs:'; i=0; \
-	  for p in $(notdir $^); do \
-		echo "	.long name_$$i, prog_$$i, prog_$${i}_end"; \
-		i=$$((i + 1)); done; \
-	  echo '	.long 0, 0, 0'; i=0; \
-	  for p in $^; do \
-		echo "name_$$i: .asciz \"$$(basename $$p)\""; \
-		echo "	.balign 16"; \
-		echo "prog_$$i: .incbin \"$$p\""; echo "prog_$${i}_end:"; \
-		i=$$((i + 1)); done; \
-	  echo '	.section .note.GNU-stack, "", @progbits'; } >$@
+# The Kernel's disk (K:210-K:220): the formatting tool, a Host program, puts
+# every user program under /bin and the book's text files (tangle/disk/) at
+# the top.
+$(OUT)/mkfs: $(TANGLE)/tools/mkfs.c $(TANGLE)/include/kfs.h
+	$(say) HOSTCC $@
+	$(Q)$(CC) -O2 -Wall -Werror -I$(TANGLE)/include -o $@ $<
 
-$(OUT)/obj/kernel/programs.o: $(OUT)/obj/kernel/programs.S
-	$(say) AS $@
-	$(Q)$(CC) -m32 -c -o $@ $<
+DISK_TEXTS := $(wildcard $(TANGLE)/disk/*)
+$(OUT)/kernel-disk.img: $(OUT)/mkfs $(USER_PROGS) $(DISK_TEXTS)
+	$(say) MKFS $@
+	$(Q)$(OUT)/mkfs $@.tmp 4096 \
+		$(foreach p,$(USER_PROGS),bin/$(notdir $(p))=$(p)) \
+		$(foreach t,$(DISK_TEXTS),$(notdir $(t))=$(t)) && mv $@.tmp $@
 
-$(OUT)/guests/kernel.elf: $(KERNEL_OBJ) $(OUT)/obj/kernel/programs.o \
-		$(OUT)/guest/libguest.a $(TANGLE)/kernel/kernel.lds
+$(OUT)/guests/kernel.elf: $(KERNEL_OBJ) $(OUT)/guest/libguest.a \
+		$(TANGLE)/kernel/kernel.lds
 	$(say) KERNEL $@
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) -m32 -nostdlib -static -no-pie -Wl,--build-id=none \
 		-Wl,-T,$(TANGLE)/kernel/kernel.lds -o $@ $(KERNEL_OBJ) \
-		$(OUT)/obj/kernel/programs.o $(OUT)/guest/libguest.a -lgcc
+		$(OUT)/guest/libguest.a -lgcc

@@ -2160,8 +2160,11 @@ static long cpu_ticks(pid_t pid)
 	return ut + st;
 }
 
+/* The Kernel (book/kernel.nw) boots from its disk, made by out/mkfs. */
+#define KERNEL_GUEST	"--block=/kernel.img kernel"
+
 /*
- * The Kernel (book/kernel.nw).  kernel-hogs: two children that never yield
+ * The Kernel.  kernel-hogs: two children that never yield
  * (tests/user/hogs.c); their lines must interleave, which they cannot if
  * the clock does not preempt: the first would print all eight before the
  * second printed one.
@@ -2172,7 +2175,7 @@ static void t_kernel_hogs(void)
 	struct prog p;
 	char *first_b, *last_a, *first_a, *last_b, *s;
 
-	if (need_module() || start_guest(&p, "kernel", "hogs", out,
+	if (need_module() || start_guest(&p, KERNEL_GUEST, "hogs", out,
 					 sizeof(out)))
 		return;
 	judge("kernel-hogs", prog_wait(&p, 50000), out, WANT_OK, "hogs: all");
@@ -2207,7 +2210,7 @@ static void t_kernel_read(void)
 	if (need_module() || pipe2(fds, O_CLOEXEC))
 		return;
 	next_stdin = fds[0];
-	if (start_guest(&p, "kernel", "kcat", out, sizeof(out))) {
+	if (start_guest(&p, KERNEL_GUEST, "kcat", out, sizeof(out))) {
 		next_stdin = -1;
 		return;
 	}
@@ -2248,7 +2251,7 @@ static void lines_with(const char *out, const char *prefix, char *buf,
 static void t_kernel_native(void)
 {
 	static char native[OUT_LEN], guest[OUT_LEN], a[4096], b[4096];
-	char *argv[] = { "/user/forkwait", NULL };
+	char *argv[] = { "/bin/forkwait", NULL };
 	struct prog p;
 	int status;
 
@@ -2257,7 +2260,7 @@ static void t_kernel_native(void)
 	status = run_prog(argv, native, sizeof(native), 20);
 	if (status != 0)
 		fail("natively: status %d: %s", status, excerpt(native));
-	if (start_guest(&p, "kernel", "forkwait", guest, sizeof(guest)))
+	if (start_guest(&p, KERNEL_GUEST, "forkwait", guest, sizeof(guest)))
 		return;
 	judge("kernel-native", prog_wait(&p, 30000), guest, WANT_OK,
 	      "forkwait: all");
@@ -2266,6 +2269,65 @@ static void t_kernel_native(void)
 	if (!strstr(a, "forkwait: all") || strcmp(a, b))
 		fail("native and Guest differ: [%s] [%s]", excerpt(a),
 		     excerpt(b));
+}
+
+/* Copy /kernel.img to @path, a disk of the Kernel's this test may write. */
+static int copy_kernel_disk(const char *path)
+{
+	static char block[65536];
+	int in = open("/kernel.img", O_RDONLY), out = -1;
+	ssize_t n = -1;
+
+	if (in >= 0)
+		out = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	while (out >= 0 && (n = read(in, block, sizeof(block))) > 0)
+		if (write(out, block, n) != n) {
+			n = -1;
+			break;
+		}
+	if (in >= 0)
+		close(in);
+	if (out >= 0 && close(out))
+		n = -1;
+	if (n) {
+		fail("copying /kernel.img to %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * kernel-files: tests/user/files.c writes, appends, truncates, unlinks,
+ * pipes, meets ENOENT and ENOEXEC, then writes /kept, fsyncs and says
+ * "files: synced"; we kill the Launcher with SIGKILL there, so nothing the
+ * Kernel still held in memory can reach the disk.  A second boot on the same
+ * disk must read /kept back byte for byte.  A Kernel that kept its writes in
+ * memory, or a file system that lost its table or directory, fails the
+ * second half; one that mixed up errno values fails the first.
+ */
+static void t_kernel_files(void)
+{
+	static char out[OUT_LEN];
+	struct prog p;
+
+	if (need_module() || copy_kernel_disk("/kfs.img") ||
+	    start_guest(&p, "--block=/kfs.img kernel", "files write", out,
+			sizeof(out)))
+		return;
+	if (prog_wait_output(&p, "files: synced", 30000)) {
+		fail("no \"files: synced\": %s", excerpt(out));
+		prog_wait(&p, 0);
+		return;
+	}
+	kill(p.pid, SIGKILL);
+	prog_wait(&p, 5000);
+	if (strstr(out, "FAIL"))
+		fail("the writer: %s", excerpt(strstr(out, "FAIL")));
+	if (!strstr(out, "files: a program from the disk wrote through a pipe"))
+		fail("the writer skipped a step: %s", excerpt(out));
+	run_guest("kernel-files", "--block=/kfs.img kernel", "files check", 30,
+		  WANT_OK, "files: /kept is intact after the kill\nfiles: all");
+	unlink("/kfs.img");
 }
 
 /*
@@ -3162,13 +3224,13 @@ static const struct hosttest tests[] = {
 	      "lguest: stats: Host interrupts while the Guest ran: "),
 	{ "devices-idle",	t_devices_idle,	30 },
 	/* The Kernel: processes in their own address spaces. */
-	GUEST("kernel-init", "kernel", NULL, WANT_OK,
+	GUEST("kernel-init", KERNEL_GUEST, NULL, WANT_OK,
 	      "init: child 2 of 1\ninit: child 2 exited with 7\n"
 	      "kernel: init exited with status 0"),
-	GUEST("kernel-fork", "kernel", "forkwait", WANT_OK, "forkwait: all"),
-	GUEST("kernel-many", "kernel", "many", WANT_OK,
+	GUEST("kernel-fork", KERNEL_GUEST, "forkwait", WANT_OK, "forkwait: all"),
+	GUEST("kernel-many", KERNEL_GUEST, "many", WANT_OK,
 	      "many: all\nchildren alive at once"),
-	GUEST("kernel-crash", "kernel", "crash", WANT_OK,
+	GUEST("kernel-crash", KERNEL_GUEST, "crash", WANT_OK,
 	      "(crash): page fault at 0x0\n"
 	      "(crash): page fault at 0x80100000\n"
 	      "(crash): general protection fault at 0x\n"
@@ -3177,6 +3239,7 @@ static const struct hosttest tests[] = {
 	{ "kernel-hogs",	t_kernel_hogs,	60 },
 	{ "kernel-read",	t_kernel_read,	40 },
 	{ "kernel-native",	t_kernel_native, 60 },
+	{ "kernel-files",	t_kernel_files,	90 },
 	VQ_HOSTILE("outside", "console output: buffer 0x"),
 	VQ_HOSTILE("overflow", "console output: buffer 0x"),
 	VQ_HOSTILE("loop", "console output: a descriptor chain longer"),

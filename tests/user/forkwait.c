@@ -88,7 +88,7 @@ static void errors(void)
 }
 
 /* execve: a missing program is ENOENT and leaves us as we were; a child
- * becomes kcat (found by its last part, /user/kcat natively). */
+ * becomes /bin/kcat, natively and from the Guest's disk. */
 static void exec(void)
 {
 	char *argv[] = { "kcat", 0 };
@@ -98,7 +98,7 @@ static void exec(void)
 	C(sys_execve("/no/such/program", argv) == -2, "execve of nothing\n");
 	pid = sys_fork();
 	if (pid == 0) {
-		sys_execve("/user/kcat", argv);
+		sys_execve("/bin/kcat", argv);
 		sys_exit(99);
 	}
 	sys_wait4(pid, &status, 0);
