@@ -21,17 +21,7 @@ mkdir -p "$OUT"
 log=$OUT/test-results.txt
 : >"$log"
 
-# run_suite NAME COMMAND...: run one suite, keep its lines, count nothing.
-run_suite() {
-	local name=$1 status
-
-	shift
-	"$@" 2>&1 | tee -a "$log" | grep -E '^(PASS|FAIL) '
-	status=${PIPESTATUS[0]}
-	if [ "$status" -ne 0 ] && ! grep -q "^FAIL " "$log"; then
-		echo "FAIL $name: exited $status with no FAIL line" | tee -a "$log"
-	fi
-}
+. "$(dirname "$0")/suites.sh"
 
 run_suite book bash tests/book-checks.sh
 run_suite launcher bash tests/launcher-checks.sh
@@ -41,7 +31,4 @@ run_suite host-highmem env SUITE=host-highmem MEM=1536 SMP=1 QEMU_CPU=max \
 run_suite host-nmi env SUITE=host-nmi SMP=1 NMIS=5 QEMU_CPU=max \
 	CLEARCPUID=umip bash tests/host-rig.sh
 
-passed=$(grep -c '^PASS ' "$log")
-failed=$(grep -c '^FAIL ' "$log")
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+closing_line

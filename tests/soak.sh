@@ -23,17 +23,7 @@ mkdir -p "$OUT"
 log=$OUT/soak-results.txt
 : >"$log"
 
-# run_suite NAME COMMAND...: run one part, keep its lines, count nothing.
-run_suite() {
-	local name=$1 status
-
-	shift
-	"$@" 2>&1 | tee -a "$log" | grep -E '^(PASS|FAIL) '
-	status=${PIPESTATUS[0]}
-	if [ "$status" -ne 0 ] && ! grep -q "^FAIL " "$log"; then
-		echo "FAIL $name: exited $status with no FAIL line" | tee -a "$log"
-	fi
-}
+. "$(dirname "$0")/suites.sh"
 
 # 1,000 launches take about 35 s under emulation, the whole run about a
 # minute; the time limit leaves room for a slower machine.
@@ -49,7 +39,4 @@ run_suite soak-fuzz env SUITE=soak-fuzz TIMEOUT=${TIMEOUT:-3600} \
 sed -n 's/.*HOSTTESTS note: \(fuzz-[0-9]*: seed\)/  \1/p' \
 	"$OUT/soak-fuzz-console.log"
 
-passed=$(grep -c '^PASS ' "$log")
-failed=$(grep -c '^FAIL ' "$log")
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+closing_line

@@ -850,6 +850,30 @@ static int start_guest(struct prog *p, const char *guest, const char *args,
 }
 
 /*
+ * start_guest() with a new pipe as the Launcher's standard input, the
+ * Guest's console input; returns the pipe's write end, or -1 after fail().
+ */
+static int start_guest_piped(struct prog *p, const char *guest,
+			     const char *args, char *out, size_t outlen)
+{
+	int fds[2], err;
+
+	if (pipe2(fds, O_CLOEXEC)) {
+		fail("pipe: %s", strerror(errno));
+		return -1;
+	}
+	next_stdin = fds[0];
+	err = start_guest(p, guest, args, out, outlen);
+	next_stdin = -1;
+	close(fds[0]);
+	if (err) {
+		close(fds[1]);
+		return -1;
+	}
+	return fds[1];
+}
+
+/*
  * The first line of @expect (one or more lines) that is not somewhere in
  * @text, copied into @buf; NULL if all are.
  */
@@ -1849,17 +1873,12 @@ static void console_echo(const char *args, const char *ready)
 		"the quick brown fox jumps over the lazy dog\n";
 	static char out[OUT_LEN];
 	struct prog p;
-	int fds[2], status;
+	int fds[2];
 
-	if (need_module() || pipe2(fds, O_CLOEXEC)) {
-		fail("pipe: %s", strerror(errno));
+	if (need_module())
 		return;
-	}
-	next_stdin = fds[0];
-	status = start_guest(&p, "echo", args, out, sizeof(out));
-	next_stdin = -1;
-	close(fds[0]);
-	if (status)
+	fds[1] = start_guest_piped(&p, "echo", args, out, sizeof(out));
+	if (fds[1] < 0)
 		return;
 	if (prog_wait_output(&p, ready, 20000)) {
 		fail("no \"%s\": %s", ready, excerpt(out));
@@ -1955,17 +1974,13 @@ static void t_console_suppress(void)
 	const char *r;
 	size_t pos = 0;
 	struct prog p;
-	int fds[2], status;
+	int fds[2];
 
-	if (need_module() || pipe2(fds, O_CLOEXEC)) {
-		fail("pipe: %s", strerror(errno));
+	if (need_module())
 		return;
-	}
-	next_stdin = fds[0];
-	status = start_guest(&p, "--verbose echo", NULL, out, sizeof(out));
-	next_stdin = -1;
-	close(fds[0]);
-	if (status)
+	fds[1] = start_guest_piped(&p, "--verbose echo", NULL, out,
+				   sizeof(out));
+	if (fds[1] < 0)
 		return;
 	if (prog_wait_output_from(&p, "echo: ready", &pos, 20000)) {
 		fail("no \"echo: ready\": %s", excerpt(out));
@@ -2116,18 +2131,13 @@ static void t_vq_empty(void)
 {
 	static char out[OUT_LEN];
 	struct prog p;
-	int fds[2], status;
+	int fds[2];
 
-	if (need_module() || pipe2(fds, O_CLOEXEC))
+	if (need_module())
 		return;
-	next_stdin = fds[0];
-	status = start_guest(&p, "vqhostile", "empty", out, sizeof(out));
-	next_stdin = -1;
-	close(fds[0]);
-	if (status) {
-		close(fds[1]);
+	fds[1] = start_guest_piped(&p, "vqhostile", "empty", out, sizeof(out));
+	if (fds[1] < 0)
 		return;
-	}
 	if (prog_wait_output(&p, "vqhostile: empty: ready", 20000))
 		fail("no \"vqhostile: empty: ready\": %s", excerpt(out));
 	else if (write(fds[1], "x\n", 2) != 2)
@@ -2207,15 +2217,11 @@ static void t_kernel_read(void)
 	int fds[2];
 	char want[64];
 
-	if (need_module() || pipe2(fds, O_CLOEXEC))
+	if (need_module())
 		return;
-	next_stdin = fds[0];
-	if (start_guest(&p, KERNEL_GUEST, "kcat", out, sizeof(out))) {
-		next_stdin = -1;
+	fds[1] = start_guest_piped(&p, KERNEL_GUEST, "kcat", out, sizeof(out));
+	if (fds[1] < 0)
 		return;
-	}
-	next_stdin = -1;
-	close(fds[0]);
 	if (prog_wait_output(&p, "kcat: the ticker ran", 20000))
 		fail("the ticker never ran while kcat read: %s", excerpt(out));
 	if (write(fds[1], text, strlen(text)) != (ssize_t)strlen(text))
@@ -2341,15 +2347,11 @@ static void t_devices_idle(void)
 	struct prog p;
 	int fds[2];
 
-	if (need_module() || pipe2(fds, O_CLOEXEC))
+	if (need_module())
 		return;
-	next_stdin = fds[0];
-	if (start_guest(&p, "devidle", NULL, out, sizeof(out))) {
-		next_stdin = -1;
+	fds[1] = start_guest_piped(&p, "devidle", NULL, out, sizeof(out));
+	if (fds[1] < 0)
 		return;
-	}
-	next_stdin = -1;
-	close(fds[0]);
 	if (prog_wait_output(&p, "devidle: halting", 20000)) {
 		fail("no \"devidle: halting\": %s", excerpt(out));
 		prog_wait(&p, 0);
