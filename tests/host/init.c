@@ -2062,6 +2062,23 @@ static unsigned char blk_pattern(unsigned int i)
 }
 
 /*
+ * Wait up to @ms for @p to say @line (its output so far is @out), then kill
+ * it with SIGKILL, as a crash would: 0, or -1 after fail() if it never did.
+ */
+static int kill_when_said(struct prog *p, const char *out, const char *line,
+			  unsigned int ms)
+{
+	if (prog_wait_output(p, line, ms)) {
+		fail("no \"%s\": %s", line, excerpt(out));
+		prog_wait(p, 0);
+		return -1;
+	}
+	kill(p->pid, SIGKILL);
+	prog_wait(p, 5000);
+	return 0;
+}
+
+/*
  * A Guest writes a pattern and flushes; we kill the Launcher at once; the
  * file must hold the pattern, and a second Guest must read it back.
  */
@@ -2077,13 +2094,8 @@ static void t_block(void)
 	    start_guest(&p, "--block=/disk.img blk", "write", out,
 			sizeof(out)))
 		return;
-	if (prog_wait_output(&p, "blk: flushed", 20000)) {
-		fail("no \"blk: flushed\": %s", excerpt(out));
-		prog_wait(&p, 0);
+	if (kill_when_said(&p, out, "blk: flushed", 20000))
 		return;
-	}
-	kill(p.pid, SIGKILL);
-	prog_wait(&p, 5000);
 	fd = open("/disk.img", O_RDONLY);
 	if (fd < 0 || read(fd, buf, sizeof(buf)) != sizeof(buf)) {
 		fail("reading /disk.img back: %s", strerror(errno));
@@ -2320,13 +2332,8 @@ static void t_kernel_files(void)
 	    start_guest(&p, "--block=/kfs.img kernel", "files write", out,
 			sizeof(out)))
 		return;
-	if (prog_wait_output(&p, "files: synced", 30000)) {
-		fail("no \"files: synced\": %s", excerpt(out));
-		prog_wait(&p, 0);
+	if (kill_when_said(&p, out, "files: synced", 30000))
 		return;
-	}
-	kill(p.pid, SIGKILL);
-	prog_wait(&p, 5000);
 	if (strstr(out, "FAIL"))
 		fail("the writer: %s", excerpt(strstr(out, "FAIL")));
 	if (!strstr(out, "files: a program from the disk wrote through a pipe"))
